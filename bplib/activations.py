@@ -1,0 +1,124 @@
+r"""Activation functions :math:`a = g(z)` and their backward passes.
+
+Every activation is a pair: ``forward(z) -> a`` and ``backward(z, a, grad_a) -> grad_z``, the vector-Jacobian
+product :math:`\partial L/\partial z` given :math:`\partial L/\partial a`. For the element-wise ones this is
+:math:`g'(z) \odot \partial L/\partial a`; softmax mixes the units of a row.
+
+Shapes: ``z`` and ``a`` are (N, M) — N samples, M units — or any shape for the element-wise functions.
+"""
+import numpy as np
+
+from ._checks import lookup
+
+
+def sigmoid(z):
+    r""":math:`\sigma(z) = 1 / (1 + e^{-z})`, computed without overflow for any finite z.
+
+    For z >= 0 we use :math:`1/(1+e^{-z})`, for z < 0 the equal :math:`e^{z}/(1+e^{z})`; both only ever
+    exponentiate a non-positive number.
+    """
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def sigmoid_prime(z):
+    r""":math:`\sigma'(z) = \sigma(z)\,(1 - \sigma(z))`."""
+    return _sigmoid_prime_of_output(sigmoid(z))
+
+
+def _sigmoid_prime_of_output(a):
+    # σ' written in terms of the output a = σ(z): backprop already has a, so it needs no second exp.
+    return a * (1.0 - a)
+
+
+def tanh(z):
+    r""":math:`\tanh z`."""
+    return np.tanh(z)
+
+
+def tanh_prime(z):
+    r""":math:`\tanh'(z) = 1 - \tanh^2 z`."""
+    return _tanh_prime_of_output(np.tanh(z))
+
+
+def _tanh_prime_of_output(a):
+    # tanh' in terms of the output a = tanh z.
+    return 1.0 - a * a
+
+
+def relu(z):
+    r""":math:`\mathrm{relu}(z) = \max(0, z)`."""
+    return np.maximum(z, 0.0)
+
+
+def relu_prime(z):
+    r""":math:`\mathrm{relu}'(z) = 1` for z > 0, else 0 (we take 0 at the kink z = 0)."""
+    return (np.asarray(z) > 0).astype(np.float64)
+
+
+def linear(z):
+    r"""The identity, :math:`g(z) = z`."""
+    return np.asarray(z, dtype=np.float64)
+
+
+def linear_prime(z):
+    r""":math:`g'(z) = 1`."""
+    return np.ones_like(np.asarray(z, dtype=np.float64))
+
+
+def softmax(z):
+    r"""Row-wise :math:`\mathrm{softmax}(z)_j = e^{z_j} / \sum_k e^{z_k}`, shape (N, M) -> (N, M).
+
+    The row maximum is subtracted first (the result is unchanged), so no exponent exceeds 0 and nothing
+    overflows even for logits of ±1000.
+    """
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def log_softmax(z):
+    r""":math:`\log \mathrm{softmax}(z)_j = z_j - \log\sum_k e^{z_k}` via the log-sum-exp trick."""
+    z = np.asarray(z, dtype=np.float64)
+    shifted = z - z.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def softmax_backward(z, a, grad_a):
+    r"""Softmax's vector-Jacobian product.
+
+    The Jacobian is :math:`\partial a_j/\partial z_i = a_j(\delta_{ij} - a_i)`, so
+    :math:`\partial L/\partial z_i = a_i\,(\partial L/\partial a_i - \sum_j a_j\,\partial L/\partial a_j)`.
+    """
+    return a * (grad_a - np.sum(grad_a * a, axis=-1, keepdims=True))
+
+
+# Backward passes of the element-wise activations: ∂L/∂z = g'(z) ⊙ ∂L/∂a.  sigmoid and tanh read g' off the
+# stored output a (same formula as sigmoid_prime / tanh_prime, no second exp); relu and linear need no g' array.
+#: name -> (forward, backward).  ``backward(z, a, grad_a)`` returns ∂L/∂z.
+ACTIVATIONS = {
+    "sigmoid": (sigmoid, lambda z, a, grad_a: _sigmoid_prime_of_output(a) * grad_a),
+    "tanh": (tanh, lambda z, a, grad_a: _tanh_prime_of_output(a) * grad_a),
+    "relu": (relu, lambda z, a, grad_a: np.where(z > 0, grad_a, 0.0)),
+    "linear": (linear, lambda z, a, grad_a: grad_a),
+    "softmax": (softmax, softmax_backward),
+}
+
+#: name -> g'(z) for the element-wise activations (softmax has a Jacobian instead, see softmax_backward).
+DERIVATIVES = {
+    "sigmoid": sigmoid_prime,
+    "tanh": tanh_prime,
+    "relu": relu_prime,
+    "linear": linear_prime,
+}
+
+
+def get(name):
+    """Return ``(forward, backward)`` for an activation name, or raise a ValueError listing the valid names."""
+    return lookup(ACTIVATIONS, name, "activation")
+
+
+def derivative(name):
+    """Return g' for an element-wise activation name (``'sigmoid'``, ``'tanh'``, ``'relu'``, ``'linear'``)."""
+    return lookup(DERIVATIVES, name, "element-wise activation")

@@ -1,0 +1,56 @@
+r"""Gradient descent with optional heavy-ball momentum (chapter 1).
+
+.. math::
+
+    v_{k+1} = -\eta\,\nabla f(x_k) + \alpha\, v_k, \qquad x_{k+1} = x_k + v_{k+1}, \qquad v_0 = 0.
+
+With :math:`\alpha = 0` this is plain gradient descent, :math:`x_{k+1} = x_k - \eta\,\nabla f(x_k)`.
+Book symbols → names here: :math:`\eta` → ``lr``, :math:`\alpha` → ``momentum``, :math:`v` → ``v``.
+"""
+import numpy as np
+
+from ._checks import as_finite_array, momentum_coefficient, nonnegative_int, positive_number
+
+
+def gradient_descent(grad, x0, lr, steps, momentum=0.0):
+    """Run ``steps`` updates from ``x0`` and return the whole path.
+
+    Parameters
+    ----------
+    grad : callable
+        ``grad(x)`` returns :math:`\\nabla f(x)`, an array shaped like ``x``.
+    x0 : array_like, shape (D,)
+        Starting point (a scalar is treated as D = 1).
+    lr : float
+        Learning rate :math:`\\eta > 0`.
+    steps : int
+        Number of updates, >= 0.
+    momentum : float
+        Heavy-ball coefficient :math:`\\alpha \\in [0, 1)`.
+
+    Returns
+    -------
+    ndarray, shape (steps + 1, D)
+        Row ``k`` is :math:`x_k`; row 0 is ``x0``.  If the iterates overflow (a divergent learning rate), the
+        remaining rows are ``inf``/``nan`` rather than an exception, so the book can plot divergence.
+    """
+    if not callable(grad):
+        raise TypeError(f"grad must be a callable grad(x) -> array, got {type(grad).__name__}")
+    x = np.atleast_1d(as_finite_array(x0, "x0")).astype(np.float64).ravel()
+    lr = positive_number(lr, "lr")
+    steps = nonnegative_int(steps, "steps")
+    momentum = momentum_coefficient(momentum)
+
+    path = np.empty((steps + 1, x.size))
+    path[0] = x
+    v = np.zeros_like(x)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(1, steps + 1):
+            g = np.asarray(grad(x), dtype=np.float64)
+            if g.size != x.size:
+                raise ValueError(f"grad(x) must return an array of shape {x.shape}, got shape {g.shape}")
+            g = g.reshape(x.shape)
+            v = -lr * g + momentum * v
+            x = x + v
+            path[k] = x
+    return path

@@ -1,0 +1,56 @@
+"""Drawing a :class:`~bplib.autograd.Value`'s computational graph with matplotlib (layout by networkx).
+
+Values are boxes showing label, data and grad; operations are circles between their inputs and result.
+Columns are depths (inputs on the left, the output on the right), so the forward pass reads left to right
+and the backward pass right to left.
+"""
+import matplotlib.pyplot as plt
+import networkx as nx
+
+from .autograd import Value
+
+
+def to_networkx(root):
+    """The graph of ``root`` as a ``networkx.DiGraph``: value nodes ``('v', id)``, op nodes ``('op', id)``."""
+    if not isinstance(root, Value):
+        raise TypeError(f"root must be a bplib.autograd.Value, got {type(root).__name__}")
+    g = nx.DiGraph()
+    for v in root.topological_order():
+        g.add_node(("v", id(v)), value=v)
+        if v._op:
+            g.add_node(("op", id(v)), op=v._op)
+            g.add_edge(("op", id(v)), ("v", id(v)))
+            for child in v._prev:
+                g.add_edge(("v", id(child)), ("op", id(v)))
+    return g
+
+
+def draw_graph(root, ax=None, fmt=".4g", title=None):
+    """Draw ``root``'s graph with each value's data and grad; returns the matplotlib Axes."""
+    g = to_networkx(root)
+    depth = {}
+    for node in nx.topological_sort(g):
+        depth[node] = max((depth[p] + 1 for p in g.predecessors(node)), default=0)
+    for node, d in depth.items():
+        g.nodes[node]["layer"] = d
+    pos = nx.multipartite_layout(g, subset_key="layer")
+    if ax is None:
+        width = 2.2 * (max(depth.values()) + 1)
+        height = 1.0 + 0.9 * max(list(depth.values()).count(d) for d in set(depth.values()))
+        _, ax = plt.subplots(figsize=(max(width, 4), max(height, 2.5)))
+    nx.draw_networkx_edges(g, pos, ax=ax, arrows=True, arrowstyle="-|>", arrowsize=12, node_size=1600,
+                           edge_color="0.45")
+    for node, (x, y) in pos.items():
+        if node[0] == "op":
+            ax.text(x, y, g.nodes[node]["op"], ha="center", va="center", fontsize=11,
+                    bbox=dict(boxstyle="circle", fc="#fde9c9", ec="#b26b00"))
+        else:
+            v = g.nodes[node]["value"]
+            head = f"{v.label}\n" if v.label else ""
+            ax.text(x, y, f"{head}data {v.data:{fmt}}\ngrad {v.grad:{fmt}}", ha="center", va="center",
+                    fontsize=9, family="monospace", bbox=dict(boxstyle="round", fc="#dbe9f6", ec="#1f5a96"))
+    ax.set_axis_off()
+    ax.margins(0.15)
+    if title:
+        ax.set_title(title)
+    return ax

@@ -1,0 +1,165 @@
+"""Figures shared by the chapters, and the kernel-free slider every chapter uses on the static website.
+
+:func:`precomputed_slider` runs a drawing function once per setting *while the notebook executes*, keeps the
+PNG and the numbers of each frame, and returns HTML with a range input per parameter. The page's JavaScript
+only picks the stored frame for the chosen setting: all numbers come from bplib, none are computed in the
+browser, and the slider works without a kernel (on the website, offline, in a downloaded HTML file).
+
+:func:`live_slider` is the Jupyter-only counterpart (ipywidgets, needs a kernel) driven by the same function.
+"""
+import base64
+import html
+import io
+import itertools
+import json
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+# Red vs blue stays distinguishable for the common red-green colour blindness; the markers differ too.
+CLASS_STYLES = [dict(color="#d62728", marker="o", label="red (0)"),
+                dict(color="#1f77b4", marker="^", label="blue (1)")]
+
+_ids = itertools.count(1)
+
+
+def _png(fig, dpi):
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _fmt(x):
+    return x if isinstance(x, str) else f"{x:.6g}"
+
+
+class FrameSlider:
+    """Precomputed frames with one slider per parameter; displays as self-contained HTML.
+
+    ``params`` maps each parameter's label to its values; ``frames[i]`` (row-major over the parameter grid)
+    holds the PNG and ``numbers`` (label -> formatted string) for one setting.
+    """
+
+    def __init__(self, params, frames, alt, initial):
+        self.params = params
+        self.frames = frames
+        self.alt = alt
+        self.initial = initial
+        self.id = f"bp-slider-{next(_ids)}"
+
+    def __repr__(self):
+        shape = ", ".join(f"{k}: {len(v)} values" for k, v in self.params.items())
+        return f"FrameSlider({shape}; {len(self.frames)} precomputed frames)"
+
+    def numbers(self, *setting):
+        """The numbers shown for a setting (one value per parameter), as the page shows them."""
+        idx = [list(values).index(v) for v, values in zip(setting, self.params.values())]
+        return self.frames[int(np.ravel_multi_index(idx, [len(v) for v in self.params.values()]))]["numbers"]
+
+    def _repr_html_(self):
+        start = self.frames[self.initial]
+        pos = np.unravel_index(self.initial, [len(v) for v in self.params.values()])
+        controls = "".join(
+            f'<label style="margin-right:1.5em">{html.escape(name)} '
+            f'<input type="range" min="0" max="{len(values) - 1}" step="1" value="{p}" data-param="{i}" '
+            f'aria-label="{html.escape(name)}"> <output>{html.escape(_fmt(values[p]))}</output></label>'
+            for i, ((name, values), p) in enumerate(zip(self.params.items(), pos)))
+        rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in start["numbers"].items())
+        data = json.dumps({"params": [[_fmt(v) for v in values] for values in self.params.values()],
+                           "frames": self.frames, "alt": self.alt})
+        return f"""<div class="bp-slider" id="{self.id}">
+<div class="bp-slider-controls">{controls}</div>
+<img class="bp-slider-frame" src="data:image/png;base64,{start['png']}" alt="{html.escape(self.alt)}" style="max-width:100%">
+<table class="bp-slider-numbers">{rows}</table>
+<script type="application/json" class="bp-slider-data">{data}</script>
+</div>
+<script>
+(function () {{
+  var root = document.getElementById("{self.id}");
+  if (!root) return;
+  var data = JSON.parse(root.querySelector(".bp-slider-data").textContent);
+  var inputs = root.querySelectorAll("input[type=range]");
+  function show() {{
+    var index = 0;  /* row-major position of the chosen setting in the precomputed grid */
+    inputs.forEach(function (input, i) {{
+      index = index * data.params[i].length + Number(input.value);
+      input.nextElementSibling.textContent = data.params[i][Number(input.value)];
+    }});
+    var frame = data.frames[index];
+    root.querySelector(".bp-slider-frame").src = "data:image/png;base64," + frame.png;
+    var table = root.querySelector(".bp-slider-numbers");
+    Object.keys(frame.numbers).forEach(function (k, r) {{ table.rows[r].cells[1].textContent = frame.numbers[k]; }});
+  }}
+  inputs.forEach(function (input) {{ input.addEventListener("input", show); }});
+}})();
+</script>"""
+
+
+def precomputed_slider(draw, params, alt, initial=None, dpi=80):
+    """A kernel-free slider over precomputed frames.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(*setting)`` -> ``(figure, numbers)``: a matplotlib Figure for that setting and a dict
+        label -> number (or string) to show under it. Called once per setting in the grid, now.
+    params : dict
+        Parameter label -> list of values, e.g. ``{"η": [0.1, 0.5, 0.9]}``; several parameters give one slider
+        each, over their grid.
+    alt : str
+        Alt text of the figure (what it shows, for screen readers).
+    initial : tuple or None
+        The setting shown first (default: the first value of each parameter).
+    """
+    if not isinstance(params, dict) or not params or any(len(v) == 0 for v in params.values()):
+        raise ValueError("params must be a non-empty dict: label -> non-empty list of values")
+    if not callable(draw):
+        raise TypeError(f"draw must be a callable draw(*setting) -> (figure, numbers), got {type(draw).__name__}")
+    frames = []
+    for setting in itertools.product(*params.values()):
+        fig, numbers = draw(*setting)
+        frames.append({"png": _png(fig, dpi), "numbers": {str(k): _fmt(v) for k, v in numbers.items()}})
+    slider = FrameSlider({k: list(v) for k, v in params.items()}, frames, alt, 0)
+    if initial is not None:
+        slider.initial = list(itertools.product(*params.values())).index(tuple(initial))
+    return slider
+
+
+def live_slider(draw, **widgets):
+    """Jupyter-only live controls for the same ``draw`` function (needs a running kernel).
+
+    ``widgets`` are ipywidgets ``interact`` abbreviations, e.g. ``lr=(0.01, 1.2, 0.01)``. Tag the cell
+    ``remove-output`` so the static website, which has no kernel, shows no dead controls.
+    """
+    import ipywidgets
+    from IPython.display import display
+
+    def show(**setting):
+        fig, numbers = draw(*setting.values())
+        display(fig)
+        plt.close(fig)
+        print("   ".join(f"{k} = {_fmt(v)}" for k, v in numbers.items()))
+
+    return ipywidgets.interact(show, **widgets)
+
+
+def plot_points(ax, X, y):
+    """Scatter 2-D points of classes 0/1 with distinct colours *and* markers, plus a legend."""
+    for label, style in enumerate(CLASS_STYLES):
+        pts = X[np.asarray(y) == label]
+        ax.scatter(pts[:, 0], pts[:, 1], s=36, edgecolor="k", linewidth=0.5, zorder=3, **style)
+    ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def decision_map(ax, predict, xlim, ylim, resolution=120, levels=(0.5,)):
+    """Heat map of ``predict(points) -> (M,) probabilities`` over a grid, with the 0.5 contour."""
+    xs, ys = np.linspace(*xlim, resolution), np.linspace(*ylim, resolution)
+    gx, gy = np.meshgrid(xs, ys)
+    p = np.asarray(predict(np.column_stack([gx.ravel(), gy.ravel()]))).reshape(gx.shape)
+    im = ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu", alpha=0.6, vmin=0, vmax=1)
+    ax.contour(gx, gy, p, levels=list(levels), colors="k", linewidths=1.5)
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    return im
