@@ -71,7 +71,7 @@ class FrameSlider:
         return f"""<div class="bp-slider" id="{self.id}">
 <div class="bp-slider-controls">{controls}</div>
 <img class="bp-slider-frame" src="data:image/png;base64,{start['png']}" alt="{html.escape(self.alt)}" style="max-width:100%">
-<table class="bp-slider-numbers">{rows}</table>
+<table class="bp-slider-numbers" style="margin-left:0">{rows}</table>
 <script type="application/json" class="bp-slider-data">{data}</script>
 </div>
 <script>
@@ -141,7 +141,7 @@ def live_slider(draw, **widgets):
         plt.close(fig)
         print("   ".join(f"{k} = {_fmt(v)}" for k, v in numbers.items()))
 
-    return ipywidgets.interact(show, **widgets)
+    ipywidgets.interact(show, **widgets)  # returns nothing: a function repr would put an address in the output
 
 
 def plot_points(ax, X, y):
