@@ -49,6 +49,9 @@ class Value:
     def __pow__(self, k):
         if isinstance(k, bool) or not isinstance(k, numbers.Real):
             raise TypeError(f"exponent must be a plain number (int or float), got {type(k).__name__}")
+        if (self.data < 0 and not float(k).is_integer()) or (self.data == 0 and k < 0):
+            raise ValueError(f"{self.data!r} ** {k!r} is not a finite real number (base must be > 0 for a "
+                             f"fractional exponent and != 0 for a negative one)")
         out = Value(self.data ** k, (self,), f"**{k:g}")
         def _backward():                   # d(x^k)/dx = k x^(k-1)
             self.grad += k * self.data ** (k - 1) * out.grad

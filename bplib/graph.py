@@ -25,12 +25,35 @@ def to_networkx(root):
     return g
 
 
-def draw_graph(root, ax=None, fmt=".4g", title=None):
-    """Draw ``root``'s graph with each value's data and grad; returns the matplotlib Axes."""
+def draw_graph(root, ax=None, fmt=".4g", title=None, leaves="left"):
+    r"""Draw ``root``'s graph with each value's data and grad; returns the matplotlib Axes.
+
+    Parameters
+    ----------
+    root : Value
+        The output whose graph is drawn.
+    ax : matplotlib Axes or None
+        Where to draw (default: a new figure sized to the graph).
+    fmt : str
+        Format spec of the numbers shown.
+    title : str or None
+        Title of the Axes.
+    leaves : {"left", "near"}
+        Column of the leaves (inputs and constants). Columns are depths, :math:`d(v) = 1 + \max_{u \to v} d(u)`.
+        ``"left"`` puts every leaf in the first column, :math:`d = 0`; ``"near"`` puts each leaf in the column
+        just before the first operation that uses it, :math:`d = \min_{\text{op} \leftarrow v} d(\text{op}) - 1`,
+        so an input used late (``z`` in ``(x + y) * z``) does not sit in line with earlier nodes.
+    """
+    if leaves not in ("left", "near"):
+        raise ValueError(f'leaves must be "left" or "near", got {leaves!r}')
     g = to_networkx(root)
     depth = {}
     for node in nx.topological_sort(g):
         depth[node] = max((depth[p] + 1 for p in g.predecessors(node)), default=0)
+    if leaves == "near":
+        for node in list(depth):
+            if g.in_degree(node) == 0 and g.out_degree(node) > 0:
+                depth[node] = min(depth[s] for s in g.successors(node)) - 1
     for node, d in depth.items():
         g.nodes[node]["layer"] = d
     pos = nx.multipartite_layout(g, subset_key="layer")

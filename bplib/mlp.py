@@ -90,7 +90,15 @@ class MLP:
         return sum(w.size + b.size for w, b in zip(self.weights, self.biases))
 
     def _check_params(self):
+        for name, params in (("weights", self.weights), ("biases", self.biases)):
+            if len(params) != len(self.sizes) - 1:
+                raise ValueError(f"{name} must hold one array per layer: expected {len(self.sizes) - 1} for sizes "
+                                 f"{self.sizes}, got {len(params)}")
         for l, (m, n) in enumerate(zip(self.sizes, self.sizes[1:])):
+            for name, params in (("weights", self.weights), ("biases", self.biases)):
+                if not isinstance(params[l], np.ndarray):   # a list would break the in-place updates of training
+                    raise TypeError(f"{name}[{l}] must be a numpy array; overwrite it in place "
+                                    f"({name}[{l}][...] = values), got {type(params[l]).__name__}")
             if self.weights[l].shape != (m, n):
                 raise ValueError(f"weights[{l}] must have shape {(m, n)}, got {self.weights[l].shape}")
             if self.biases[l].shape != (n,):

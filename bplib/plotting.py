@@ -116,6 +116,9 @@ def precomputed_slider(draw, params, alt, initial=None, dpi=80):
         raise ValueError("params must be a non-empty dict: label -> non-empty list of values")
     if not callable(draw):
         raise TypeError(f"draw must be a callable draw(*setting) -> (figure, numbers), got {type(draw).__name__}")
+    if initial is not None and tuple(initial) not in itertools.product(*params.values()):
+        raise ValueError(f"initial must be one setting of the grid (one value of each parameter, in the order "
+                         f"{list(params)}), got {initial!r}")
     frames = []
     for setting in itertools.product(*params.values()):
         fig, numbers = draw(*setting)

@@ -1,0 +1,135 @@
+"""bplib.activations: every derivative and backward pass against central finite differences, exact values,
+relu's kink, softmax's vector-Jacobian product and stability for logits of ±1000."""
+import math
+
+import numpy as np
+import pytest
+
+from bplib import activations as A
+from bplib.gradcheck import gradcheck, numerical_gradient, relative_error
+
+ELEMENTWISE = ["sigmoid", "tanh", "relu", "linear"]
+ALL = ELEMENTWISE + ["softmax"]
+SHAPES = [(1,), (5,), (3, 4), (1, 7), (2, 3, 4)]
+TOL = 1e-6
+
+
+def away_from_kink(z):
+    # relu is not differentiable at 0; keep every z at least 1e-2 from it so a ±1e-5 step never crosses it.
+    return np.where(np.abs(z) < 1e-2, 0.5, z)
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+@pytest.mark.parametrize("shape", SHAPES)
+def test_derivative_matches_finite_differences(name, shape, rng):
+    # f(z) = Σ c ⊙ g(z) has gradient c ⊙ g'(z): this checks every entry of g' (not just their sum).
+    g, g_prime = getattr(A, name), A.derivative(name)
+    z = away_from_kink(2 * rng.standard_normal(shape))
+    c = rng.standard_normal(shape)
+    err = gradcheck(lambda v: float(np.sum(c * g(v))), lambda v: c * g_prime(v), z)
+    assert err <= TOL
+
+
+@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("shape", [(1, 1), (1, 5), (4, 3), (6, 10)])
+def test_backward_is_the_vector_jacobian_product(name, shape, rng):
+    # backward(z, a, ∂L/∂a) must equal ∂L/∂z for L(z) = Σ c ⊙ g(z), i.e. ∂L/∂a = c.
+    forward, backward = A.get(name)
+    z = away_from_kink(3 * rng.standard_normal(shape))
+    c = rng.standard_normal(shape)
+    err = gradcheck(lambda v: float(np.sum(c * forward(v))), lambda v: backward(v, forward(v), c), z)
+    assert err <= TOL
+
+
+@pytest.mark.parametrize("m", [1, 2, 3, 6])
+def test_softmax_backward_equals_explicit_jacobian(m, rng):
+    # J_ij = ∂a_j/∂z_i = a_j (δ_ij - a_i), built entry by entry; the VJP is J @ c.
+    z = rng.standard_normal((1, m))
+    a = A.softmax(z)[0]
+    J = np.array([[a[j] * ((i == j) - a[i]) for j in range(m)] for i in range(m)])
+    c = rng.standard_normal(m)
+    np.testing.assert_allclose(A.softmax_backward(z, a[None], c[None])[0], J @ c, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_elementwise_backward_is_derivative_times_upstream(name, rng):
+    forward, backward = A.get(name)
+    z = away_from_kink(rng.standard_normal((5, 4)))
+    c = rng.standard_normal((5, 4))
+    np.testing.assert_allclose(backward(z, forward(z), c), A.derivative(name)(z) * c, rtol=1e-13, atol=1e-15)
+
+
+def test_values_by_hand():
+    # σ(0) = 1/2, σ'(0) = 1/4;  σ(ln 3) = 1/(1 + 1/3) = 3/4, σ'(ln 3) = 3/4 · 1/4 = 3/16
+    # tanh(0) = 0, tanh'(0) = 1;  tanh(ln 2) = (2 - 1/2)/(2 + 1/2) = 3/5, tanh'(ln 2) = 1 - 9/25 = 16/25
+    assert A.sigmoid(0.0) == 0.5 and A.sigmoid_prime(0.0) == 0.25
+    assert abs(A.sigmoid(math.log(3)) - 0.75) < 1e-15
+    assert abs(A.sigmoid_prime(math.log(3)) - 3 / 16) < 1e-15
+    assert abs(A.sigmoid(-math.log(3)) - 0.25) < 1e-15
+    assert A.tanh(0.0) == 0.0 and A.tanh_prime(0.0) == 1.0
+    assert abs(A.tanh(math.log(2)) - 0.6) < 1e-15
+    assert abs(A.tanh_prime(math.log(2)) - 16 / 25) < 1e-15
+    np.testing.assert_array_equal(A.relu(np.array([-2.0, 0.0, 3.0])), [0.0, 0.0, 3.0])
+    np.testing.assert_array_equal(A.linear(np.array([-2.0, 3.0])), [-2.0, 3.0])
+    np.testing.assert_array_equal(A.linear_prime(np.array([-2.0, 3.0])), [1.0, 1.0])
+    # softmax([0, ln 2, ln 3]) = [1, 2, 3] / 6
+    np.testing.assert_allclose(A.softmax(np.log([[1.0, 2.0, 3.0]])), [[1 / 6, 2 / 6, 3 / 6]], rtol=1e-15)
+    np.testing.assert_allclose(A.log_softmax(np.log([[1.0, 2.0, 3.0]])), np.log([[1 / 6, 2 / 6, 3 / 6]]),
+                               rtol=1e-14)
+
+
+def test_relu_derivative_is_zero_at_zero():
+    z = np.array([-1.0, 0.0, 1e-300, 2.0])
+    np.testing.assert_array_equal(A.relu_prime(z), [0.0, 0.0, 1.0, 1.0])
+    _, backward = A.get("relu")
+    np.testing.assert_array_equal(backward(z, A.relu(z), np.full(4, 7.0)), [0.0, 0.0, 7.0, 7.0])
+
+
+def test_softmax_rows_sum_to_one_and_shift_invariant(rng):
+    z = 5 * rng.standard_normal((6, 4))
+    a = A.softmax(z)
+    np.testing.assert_allclose(a.sum(axis=1), 1.0, rtol=1e-15)
+    np.testing.assert_allclose(A.softmax(z + rng.standard_normal((6, 1)) * 100), a, rtol=1e-12)
+    np.testing.assert_allclose(np.exp(A.log_softmax(z)), a, rtol=1e-13)
+
+
+def test_sigmoid_symmetry(rng):
+    z = 10 * rng.standard_normal(50)
+    np.testing.assert_allclose(A.sigmoid(-z), 1 - A.sigmoid(z), atol=1e-15)
+
+
+LOGITS = np.array([[1000.0, -1000.0, 0.0], [-1000.0, -1000.0, 1000.0], [1000.0, 1000.0, -1000.0]])
+
+
+def test_stable_for_logits_of_1000():
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        s = A.sigmoid(LOGITS)
+        np.testing.assert_array_equal(s[0], [1.0, 0.0, 0.5])
+        assert np.all(np.isfinite(A.sigmoid_prime(LOGITS)))
+        a = A.softmax(LOGITS)
+        np.testing.assert_allclose(a, [[1, 0, 0], [0, 0, 1], [0.5, 0.5, 0]], atol=1e-300)
+        ls = A.log_softmax(LOGITS)
+        # log softmax([1000, -1000, 0]) = [0, -2000, -1000] (log(1 + e^-1000 + e^-2000) is 0 in float64)
+        np.testing.assert_allclose(ls[0], [0.0, -2000.0, -1000.0], rtol=1e-15)
+        np.testing.assert_allclose(ls[2], [-math.log(2), -math.log(2), -2000 - math.log(2)], rtol=1e-15)
+        for name in ALL:
+            forward, backward = A.get(name)
+            out = forward(LOGITS)
+            assert np.all(np.isfinite(out)), name
+            assert np.all(np.isfinite(backward(LOGITS, out, np.ones_like(LOGITS)))), name
+
+
+def test_unknown_names_list_the_valid_ones():
+    with pytest.raises(ValueError, match=r"activation.*'swish'.*'sigmoid'.*'softmax'"):
+        A.get("swish")
+    with pytest.raises(ValueError, match=r"activation.*'sigmoid'"):
+        A.get(None)
+    with pytest.raises(ValueError, match=r"element-wise activation.*'softmax'.*'relu'"):
+        A.derivative("softmax")  # softmax has a Jacobian, not an element-wise g'
+
+
+def test_gradcheck_catches_a_wrong_derivative(rng):
+    # The checks above can fail: σ' written as σ(1 + σ) is far from the finite differences.
+    z = rng.standard_normal(10)
+    wrong = A.sigmoid(z) * (1 + A.sigmoid(z))
+    assert relative_error(wrong, numerical_gradient(lambda v: float(np.sum(A.sigmoid(v))), z)) > 0.1

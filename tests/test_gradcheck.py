@@ -1,0 +1,89 @@
+"""bplib.gradcheck: finite differences, the relative error, and check_mlp (including that it catches bugs)."""
+import math
+
+import numpy as np
+import pytest
+
+from bplib import MLP
+from bplib.gradcheck import check_mlp, gradcheck, mlp_numerical_gradients, numerical_gradient, relative_error
+
+
+@pytest.mark.parametrize("shape", [(1,), (4,), (2, 3)])
+def test_numerical_gradient_of_a_quadratic(shape, rng):
+    # central differences are exact for quadratics (up to round-off): ∇(xᵀAx) = (A + Aᵀ)x
+    n = int(np.prod(shape))
+    A = rng.standard_normal((n, n))
+    x = rng.standard_normal(shape)
+    keep = x.copy()
+    g = numerical_gradient(lambda v: float(v.ravel() @ A @ v.ravel()), x)
+    assert g.shape == shape
+    np.testing.assert_allclose(g.ravel(), (A + A.T) @ x.ravel(), rtol=1e-8, atol=1e-9)
+    np.testing.assert_array_equal(x, keep)
+
+
+def test_numerical_gradient_by_hand():
+    # f = sin x at x = 0 with h = 1e-3: (sin h - sin(-h))/(2h) = sin(h)/h
+    assert numerical_gradient(lambda v: math.sin(v[0]), [0.0], h=1e-3)[0] == pytest.approx(math.sin(1e-3) / 1e-3,
+                                                                                          rel=1e-15)
+
+
+def test_relative_error_by_hand():
+    # |[1,0] - [0,1]| / (1 + 1) = √2 / 2;  a vs 2a: |a| / 3|a| = 1/3;  both zero: 0
+    assert relative_error([1.0, 0.0], [0.0, 1.0]) == pytest.approx(math.sqrt(2) / 2, rel=1e-15)
+    assert relative_error([1.0, -2.0], [2.0, -4.0]) == pytest.approx(1 / 3, rel=1e-15)
+    assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
+    assert relative_error([3.0], [3.0]) == 0.0
+    with pytest.raises(ValueError, match="same shape"):
+        relative_error(np.zeros(2), np.zeros(3))
+
+
+def test_gradcheck_accepts_right_and_rejects_wrong(rng):
+    x = rng.standard_normal(5)
+    f = lambda v: float(np.sum(np.sin(v) * v))
+    right = lambda v: np.cos(v) * v + np.sin(v)
+    wrong = lambda v: np.cos(v) * v
+    assert gradcheck(f, right, x) < 1e-9
+    assert gradcheck(f, wrong, x) > 1e-2
+    assert gradcheck(f, lambda v: 2 * right(v), x) == pytest.approx(1 / 3, rel=1e-8)
+
+
+def test_error_is_v_shaped_in_h():
+    # truncation error O(h²) for large h, round-off O(ε/h) for tiny h; 1e-5 beats both extremes
+    f, g, x = (lambda v: float(np.exp(v).sum())), (lambda v: np.exp(v)), np.array([0.3, -1.2])
+    errs = {h: gradcheck(f, g, x, h=h) for h in (1e-1, 1e-5, 1e-12)}
+    assert errs[1e-5] < 1e-9 < min(errs[1e-1], errs[1e-12])
+
+
+def test_check_mlp_and_parameters_restored(rng):
+    net = MLP([3, 4, 2], ["tanh", "softmax"], "cross_entropy", seed=2)
+    keep = [p.copy() for p in net.weights + net.biases]
+    X, Y = rng.standard_normal((6, 3)), np.eye(2)[rng.integers(0, 2, 6)]
+    check = check_mlp(net, X, Y)
+    assert check.max_relative_error < 1e-7
+    assert len(check.weights) == len(check.biases) == 2
+    assert check.max_relative_error == max(check.weights + check.biases)
+    assert "max_relative_error" in repr(check)
+    for p, k in zip(net.weights + net.biases, keep):
+        np.testing.assert_array_equal(p, k)
+    nw, nb = mlp_numerical_gradients(net, X, Y)
+    assert [a.shape for a in nw] == [w.shape for w in net.weights]
+
+
+def test_check_mlp_catches_a_wrong_bias_gradient(rng):
+    net = MLP([2, 3, 1], ["sigmoid", "linear"], "mse", seed=0)
+    X, Y = rng.standard_normal((4, 2)), rng.standard_normal((4, 1))
+    good = net.loss_and_gradients
+    net.loss_and_gradients = lambda X, Y: (lambda r: (r[0], r[1], [g / len(X) for g in r[2]]))(good(X, Y))
+    check = check_mlp(net, X, Y)
+    assert check.max_relative_error > 0.1 and max(check.weights) < 1e-7
+
+
+def test_bad_input():
+    with pytest.raises(TypeError, match="f must be a callable"):
+        numerical_gradient(3.0, [1.0])
+    with pytest.raises(ValueError, match="h must be a finite number > 0"):
+        numerical_gradient(lambda v: 0.0, [1.0], h=0)
+    with pytest.raises(ValueError, match="h must be"):
+        mlp_numerical_gradients(MLP([1, 1], ["linear"], "mse"), np.zeros((1, 1)), np.zeros((1, 1)), h=-1)
+    with pytest.raises(ValueError, match="x contains NaN or inf"):
+        numerical_gradient(lambda v: 0.0, [np.nan])

@@ -1,0 +1,73 @@
+"""bplib.init: shapes, scales, determinism, and the MLP's use of them."""
+import numpy as np
+import pytest
+
+from bplib import MLP
+from bplib import init as I
+
+# name -> expected standard deviation for (fan_in, fan_out)
+STD = {"normal": lambda i, o: 1.0, "small": lambda i, o: 0.01,
+       "xavier": lambda i, o: np.sqrt(2 / (i + o)), "he": lambda i, o: np.sqrt(2 / i)}
+
+
+@pytest.mark.parametrize("name", sorted(STD))
+@pytest.mark.parametrize("fan_in, fan_out", [(1, 1), (3, 7), (16, 6)])
+def test_shape_and_determinism(name, fan_in, fan_out):
+    w = I.get(name)(fan_in, fan_out, np.random.default_rng(3))
+    assert w.shape == (fan_in, fan_out)
+    np.testing.assert_array_equal(w, I.get(name)(fan_in, fan_out, np.random.default_rng(3)))
+
+
+@pytest.mark.parametrize("name", sorted(STD))
+@pytest.mark.parametrize("fan_in, fan_out", [(300, 500), (800, 100)])
+def test_scale(name, fan_in, fan_out):
+    # With 40 000+ samples the sample std is within ~1% of the true one; 4% leaves room but still tells
+    # xavier (2/(in+out)) from he (2/in) and both from normal and small.
+    w = I.get(name)(fan_in, fan_out, np.random.default_rng(0))
+    assert abs(w.std() / STD[name](fan_in, fan_out) - 1) < 0.04
+    assert abs(w.mean()) < 0.05 * STD[name](fan_in, fan_out)
+
+
+def test_same_draws_scaled():
+    # every scheme scales the same standard normal draws: he / xavier = sqrt((in+out)/in)
+    he = I.he(4, 6, np.random.default_rng(1))
+    xavier = I.xavier(4, 6, np.random.default_rng(1))
+    np.testing.assert_allclose(he / xavier, np.sqrt(10 / 4), rtol=1e-14)
+    np.testing.assert_allclose(I.small(4, 6, np.random.default_rng(1)), 0.01 * I.normal(4, 6, np.random.default_rng(1)),
+                               rtol=1e-15)
+
+
+def test_callable_is_passed_through():
+    def ones(fan_in, fan_out, rng):
+        return np.ones((fan_in, fan_out))
+
+    assert I.get(ones) is ones
+    net = MLP([3, 2, 1], ["tanh", "linear"], "mse", init=ones)
+    for w in net.weights:
+        np.testing.assert_array_equal(w, 1.0)
+
+
+@pytest.mark.parametrize("name", sorted(STD))
+def test_mlp_uses_init_and_zero_biases(name):
+    net = MLP([5, 4, 3], ["relu", "softmax"], "cross_entropy", seed=7, init=name)
+    rng = np.random.default_rng(7)
+    expected = [I.get(name)(5, 4, rng), I.get(name)(4, 3, rng)]
+    for w, e in zip(net.weights, expected):
+        np.testing.assert_array_equal(w, e)
+    for b in net.biases:
+        np.testing.assert_array_equal(b, 0.0)
+
+
+def test_mlp_seed():
+    a = MLP([4, 3, 2], ["tanh", "sigmoid"], "mse", seed=1)
+    b = MLP([4, 3, 2], ["tanh", "sigmoid"], "mse", seed=1)
+    c = MLP([4, 3, 2], ["tanh", "sigmoid"], "mse", seed=2)
+    assert all(np.array_equal(u, v) for u, v in zip(a.weights, b.weights))
+    assert not np.array_equal(a.weights[0], c.weights[0])
+
+
+def test_unknown_init_lists_the_valid_ones():
+    with pytest.raises(ValueError, match=r"init.*'glorot'.*'normal'.*'xavier'.*'he'"):
+        I.get("glorot")
+    with pytest.raises(ValueError, match=r"init.*'he'"):
+        MLP([2, 1], ["sigmoid"], "mse", init="kaiming")

@@ -1,0 +1,167 @@
+"""bplib.losses: the definitions (by hand), every gradient and output delta against finite differences, the
+fused logit paths against the generic chain rule, and stability for logits of ±1000."""
+import math
+
+import numpy as np
+import pytest
+
+from bplib import activations as A
+from bplib import losses as L
+from bplib.gradcheck import gradcheck
+
+NAMES = ["sse", "half_sse", "mse", "cross_entropy", "binary_cross_entropy"]
+SHAPES = [(1, 1), (1, 3), (4, 1), (3, 2), (8, 5)]
+TOL = 1e-6
+# Every valid (output activation, loss) pair: the squared errors take any output, the cross-entropies a
+# probability (sigmoid or softmax).
+VALID = [(act, loss) for loss in ["sse", "half_sse", "mse"] for act in ["sigmoid", "tanh", "relu", "linear",
+                                                                      "softmax"]] + \
+        [(act, loss) for loss in ["cross_entropy", "binary_cross_entropy"] for act in ["sigmoid", "softmax"]]
+
+
+def targets(loss, shape, rng):
+    """Targets a loss accepts: one-hot rows for cross_entropy, soft labels in [0, 1] for BCE, reals otherwise."""
+    if loss == "cross_entropy":
+        return np.eye(shape[1])[rng.integers(0, shape[1], shape[0])]
+    if loss == "binary_cross_entropy":
+        return rng.uniform(0, 1, shape)
+    return rng.standard_normal(shape)
+
+
+def test_definitions_by_hand():
+    a = np.array([[0.2, 0.8], [0.6, 0.4]])
+    y = np.array([[0.0, 1.0], [1.0, 0.0]])
+    # squared errors: 0.2², 0.2², 0.4², 0.4² = 0.04 + 0.04 + 0.16 + 0.16 = 0.4
+    assert abs(L.sse(a, y) - 0.4) < 1e-15
+    assert abs(L.half_sse(a, y) - 0.2) < 1e-15
+    assert abs(L.mse(a, y) - 0.1) < 1e-15                       # 0.4 / (N·K = 4)
+    # cross_entropy = -(1/N) Σ y log a = -(log 0.8 + log 0.6)/2   (N = 2 rows)
+    assert abs(L.cross_entropy(a, y) + (math.log(0.8) + math.log(0.6)) / 2) < 1e-15
+    # BCE = -(1/4)[log(1-0.2) + log 0.8 + log 0.6 + log(1-0.4)] = -(2 log 0.8 + 2 log 0.6)/4
+    assert abs(L.binary_cross_entropy(a, y) + (2 * math.log(0.8) + 2 * math.log(0.6)) / 4) < 1e-15
+    # gradients: sse 2(a-y), half_sse a-y, mse 2(a-y)/4
+    d = a - y
+    np.testing.assert_allclose(L.sse_grad(a, y), 2 * d, rtol=1e-15)
+    np.testing.assert_allclose(L.half_sse_grad(a, y), d, rtol=1e-15)
+    np.testing.assert_allclose(L.mse_grad(a, y), d / 2, rtol=1e-15)
+    # cross_entropy: -y/(N a) -> [[0, -1/1.6], [-1/1.2, 0]]
+    np.testing.assert_allclose(L.cross_entropy_grad(a, y), [[0, -1 / 1.6], [-1 / 1.2, 0]], rtol=1e-15)
+    # BCE: ((1-y)/(1-a) - y/a)/4 -> [[1/0.8, -1/0.8], [-1/0.6, 1/0.6]] / 4
+    np.testing.assert_allclose(L.binary_cross_entropy_grad(a, y), [[1.25, -1.25], [-1 / 0.6, 1 / 0.6]]
+                               / np.array(4.0), rtol=1e-15)
+
+
+def test_cross_entropy_averages_over_rows_not_entries():
+    # one row, three classes: L = -log a_true, not divided by K = 3
+    a = np.array([[0.7, 0.2, 0.1]])
+    assert abs(L.cross_entropy(a, np.array([[0.0, 1.0, 0.0]])) + math.log(0.2)) < 1e-15
+    # two identical rows average to the same value
+    assert abs(L.cross_entropy(np.vstack([a, a]), np.array([[0.0, 1, 0], [0, 1, 0]])) + math.log(0.2)) < 1e-15
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("shape", SHAPES)
+def test_loss_gradient_matches_finite_differences(name, shape, rng):
+    loss, grad = L.get(name)
+    y = targets(name, shape, rng)
+    a = rng.uniform(0.05, 0.95, shape)
+    assert gradcheck(lambda v: loss(v, y), lambda v: grad(v, y), a) <= TOL
+
+
+@pytest.mark.parametrize("act, loss", VALID)
+@pytest.mark.parametrize("shape", [(1, 1), (1, 4), (5, 3)])
+def test_output_delta_matches_finite_differences(act, loss, shape, rng):
+    # δ = ∂L/∂z for L(g(z), y): fused or generic, it must be the derivative of the loss of the activation.
+    forward = A.get(act)[0]
+    value = L.get(loss)[0]
+    y = targets(loss, shape, rng)
+    z = 2 * rng.standard_normal(shape)
+    z = np.where(np.abs(z) < 1e-2, 0.3, z)
+    lossval, delta = L.output_delta(loss, act, z, forward(z), y)
+    assert abs(lossval - value(forward(z), y)) <= 1e-12 * max(1.0, abs(lossval))
+    assert gradcheck(lambda v: value(forward(v), y), lambda v: L.output_delta(loss, act, v, forward(v), y)[1],
+                     z) <= TOL
+
+
+@pytest.mark.parametrize("pair", sorted(L.FUSED))
+@pytest.mark.parametrize("soft", [False, True])
+def test_fused_paths_equal_the_chain_rule(pair, soft, rng):
+    act, loss = pair
+    forward, backward = A.get(act)
+    value, grad = L.get(loss)
+    z = 3 * rng.standard_normal((6, 4))
+    y = rng.uniform(0, 1, z.shape) if soft else np.eye(4)[rng.integers(0, 4, 6)]
+    a = forward(z)
+    fused_loss, fused_delta = L.FUSED[pair](z, a, y)
+    assert abs(fused_loss - value(a, y)) < 1e-12
+    np.testing.assert_allclose(fused_delta, backward(z, a, grad(a, y)), rtol=1e-9, atol=1e-14)
+
+
+def test_softmax_cross_entropy_delta_is_a_minus_y_over_n(rng):
+    z = rng.standard_normal((5, 3))
+    y = np.eye(3)[[0, 2, 1, 1, 0]]
+    _, delta = L.output_delta("cross_entropy", "softmax", z, A.softmax(z), y)
+    np.testing.assert_allclose(delta, (A.softmax(z) - y) / 5, rtol=1e-14, atol=1e-16)
+
+
+def test_sigmoid_bce_delta_is_a_minus_y_over_nk(rng):
+    z = rng.standard_normal((5, 3))
+    y = rng.uniform(0, 1, (5, 3))
+    _, delta = L.output_delta("binary_cross_entropy", "sigmoid", z, A.sigmoid(z), y)
+    np.testing.assert_allclose(delta, (A.sigmoid(z) - y) / 15, rtol=1e-14, atol=1e-16)
+
+
+def test_softplus():
+    # softplus(0) = log 2;  softplus(z) - softplus(-z) = z;  softplus(±1000) = 1000 / 0 without overflow
+    assert abs(L.softplus(0.0) - math.log(2)) < 1e-16
+    z = np.linspace(-30, 30, 13)
+    np.testing.assert_allclose(L.softplus(z) - L.softplus(-z), z, atol=1e-13)
+    with np.errstate(over="raise"):
+        np.testing.assert_array_equal(L.softplus(np.array([1000.0, -1000.0])), [1000.0, 0.0])
+
+
+LOGITS = np.array([[1000.0, -1000.0, 0.0], [-1000.0, 1000.0, 1000.0]])
+ONE_HOT = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+
+
+@pytest.mark.parametrize("act, loss", VALID)
+def test_output_delta_finite_for_logits_of_1000(act, loss):
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        lossval, delta = L.output_delta(loss, act, LOGITS, A.get(act)[0](LOGITS), ONE_HOT)
+    assert np.isfinite(lossval) and np.all(np.isfinite(delta))
+
+
+def test_fused_losses_exact_for_logits_of_1000():
+    # softmax + CE: row 0 true class has logit -1000 vs max 1000: -log softmax = 2000 (+ log(1 + e^-1000 ...)
+    # = 2000 exactly in float64); row 1 true class -1000 vs two logits 1000: 2000 + log 2.  Mean over N = 2.
+    ce, d = L.output_delta("cross_entropy", "softmax", LOGITS, A.softmax(LOGITS), ONE_HOT)
+    assert abs(ce - (2000 + 2000 + math.log(2)) / 2) < 1e-12
+    np.testing.assert_allclose(d, (A.softmax(LOGITS) - ONE_HOT) / 2, atol=1e-300)
+    # sigmoid + BCE per entry: softplus(z) - y z.  Row 0: 1000, 0 + 1000 = 1000, log 2.
+    # Row 1: 0 - (-1000)·1 = 1000, 1000, 1000.  Mean over 6: (4000 + 1000 + log 2)/6 = (5000 + log 2)/6
+    bce, d = L.output_delta("binary_cross_entropy", "sigmoid", LOGITS, A.sigmoid(LOGITS), ONE_HOT)
+    assert abs(bce - (5000 + math.log(2)) / 6) < 1e-12
+    assert np.all(np.abs(d) <= 1 / 6)
+    # sigmoid + CE: -(1/N) Σ y log σ(z) = (1/N) Σ y softplus(-z): y picks z = -1000 twice -> (1000 + 1000)/2
+    ce, d = L.output_delta("cross_entropy", "sigmoid", LOGITS, A.sigmoid(LOGITS), ONE_HOT)
+    assert abs(ce - 1000.0) < 1e-12
+    assert np.all(np.isfinite(d))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_standalone_losses_finite_on_saturated_outputs(name):
+    # Probabilities of exactly 0 and 1 (what softmax/sigmoid of ±1000 give) must not produce inf or nan.
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        for a in (A.softmax(LOGITS), A.sigmoid(LOGITS)):
+            loss, grad = L.get(name)
+            assert np.isfinite(loss(a, ONE_HOT))
+            assert np.all(np.isfinite(grad(a, ONE_HOT)))
+
+
+def test_unknown_loss_lists_the_valid_ones():
+    with pytest.raises(ValueError, match=r"loss.*'l2'.*'sse'.*'binary_cross_entropy'"):
+        L.get("l2")
+    with pytest.raises(ValueError, match=r"loss.*'mse'"):
+        L.output_delta("hinge", "sigmoid", np.zeros((1, 1)), np.zeros((1, 1)), np.zeros((1, 1)))
+    with pytest.raises(ValueError, match=r"activation.*'tanh'"):
+        L.output_delta("mse", "gelu", np.zeros((1, 1)), np.zeros((1, 1)), np.zeros((1, 1)))

@@ -1,0 +1,436 @@
+"""bplib.MLP: the contract's shapes, a worked example derived by hand, every gradient against finite
+differences (random sizes, depths 1..4, every activation, every valid loss/output pair, batches 1..16),
+bad input, and stability for logits of ±1000."""
+import math
+
+import numpy as np
+import pytest
+
+from bplib import MLP
+from bplib import activations as A
+from bplib.gradcheck import check_mlp
+
+ACTS = ["sigmoid", "tanh", "relu", "linear", "softmax"]
+# every loss with every valid output activation (the cross-entropies need a probability at the output)
+LOSS_OUT = [(loss, out) for loss in ["sse", "half_sse", "mse"] for out in ACTS] + \
+           [(loss, out) for loss in ["cross_entropy", "binary_cross_entropy"] for out in ["sigmoid", "softmax"]]
+TOL = 1e-6
+
+
+def targets(loss, n, k, rng):
+    if loss == "cross_entropy":
+        return np.eye(k)[rng.integers(0, k, n)]            # one-hot rows
+    if loss == "binary_cross_entropy":
+        return rng.uniform(0, 1, (n, k))                  # soft labels in [0, 1]
+    return rng.standard_normal((n, k))
+
+
+# ---------------------------------------------------------------- contract: shapes and semantics
+
+@pytest.mark.parametrize("sizes", [[1, 1], [2, 5, 1], [16, 6, 6, 2], [3, 4, 5, 6, 2]])
+def test_parameter_and_output_shapes(sizes, rng):
+    acts = ["tanh"] * (len(sizes) - 2) + ["sigmoid"]
+    net = MLP(sizes, acts, "mse")
+    assert len(net.weights) == len(net.biases) == len(sizes) - 1
+    for l in range(len(sizes) - 1):
+        assert net.weights[l].shape == (sizes[l], sizes[l + 1])
+        assert net.biases[l].shape == (sizes[l + 1],)
+        assert net.weights[l].dtype == np.float64
+    X = rng.standard_normal((7, sizes[0]))
+    assert net.forward(X).shape == (7, sizes[-1])
+    loss, gw, gb = net.loss_and_gradients(X, rng.standard_normal((7, sizes[-1])))
+    assert isinstance(loss, float)
+    assert [g.shape for g in gw] == [w.shape for w in net.weights]
+    assert [g.shape for g in gb] == [b.shape for b in net.biases]
+    assert net.n_params == sum(m * n + n for m, n in zip(sizes, sizes[1:]))
+
+
+def test_forward_is_the_layer_formula(rng):
+    # a¹ = tanh(X W¹ + b¹), a² = σ(a¹ W² + b²), written out with plain numpy, entry [i, j] = unit i -> unit j
+    net = MLP([3, 4, 2], ["tanh", "sigmoid"], "mse", seed=5)
+    net.biases[0][...] = rng.standard_normal(4)
+    net.biases[1][...] = rng.standard_normal(2)
+    X = rng.standard_normal((6, 3))
+    h = np.tanh(X @ net.weights[0] + net.biases[0])
+    out = 1 / (1 + np.exp(-(h @ net.weights[1] + net.biases[1])))
+    np.testing.assert_allclose(net.forward(X), out, rtol=1e-14)
+    # entry [i, j] of weights[0] connects input i to hidden unit j:
+    x = np.array([[1.0, 0.0, 0.0]])
+    zs, _ = net.forward_pass(x)
+    np.testing.assert_allclose(zs[0][0], net.weights[0][0] + net.biases[0], rtol=1e-15)
+
+
+def test_overwriting_weights_in_place_changes_the_output():
+    net = MLP([2, 2, 1], ["relu", "linear"], "mse")
+    X = np.array([[1.0, 2.0]])
+    before = net.forward(X).copy()
+    net.weights[0][...] = [[1.0, -1.0], [0.5, 2.0]]   # z¹ = [1 + 1, -1 + 4] = [2, 3]
+    net.biases[0][...] = [0.0, -1.0]                   # z¹ = [2, 2], a¹ = [2, 2]
+    net.weights[1][...] = [[3.0], [-0.5]]              # z² = 6 - 1 = 5
+    net.biases[1][...] = [0.25]                        # 5.25
+    assert net.forward(X)[0, 0] == 5.25 != before[0, 0]
+    _, gw, gb = net.loss_and_gradients(X, np.array([[5.0]]))
+    # mse = (5.25 - 5)² / 1; ∂/∂z² = 2·0.25 = 0.5; ∂/∂W² = a¹ᵀ·0.5 = [[1], [1]]; ∂/∂b² = 0.5
+    np.testing.assert_allclose(gw[1], [[1.0], [1.0]], rtol=1e-15)
+    np.testing.assert_allclose(gb[1], [0.5], rtol=1e-15)
+    # δ¹ = relu'(z¹) ⊙ (0.5 · W²ᵀ) = [1.5, -0.25];  ∂/∂W¹ = xᵀ δ¹ = [[1.5, -0.25], [3, -0.5]]
+    np.testing.assert_allclose(gw[0], [[1.5, -0.25], [3.0, -0.5]], rtol=1e-15)
+    np.testing.assert_allclose(gb[0], [1.5, -0.25], rtol=1e-15)
+
+
+def test_loss_and_gradients_does_not_change_the_net(rng):
+    net = MLP([3, 4, 2], ["relu", "softmax"], "cross_entropy")
+    keep = [w.copy() for w in net.weights] + [b.copy() for b in net.biases]
+    X = rng.standard_normal((5, 3))
+    Y = np.eye(2)[[0, 1, 1, 0, 1]]
+    X_keep, Y_keep = X.copy(), Y.copy()
+    net.loss_and_gradients(X, Y)
+    for p, k in zip(net.weights + net.biases, keep):
+        np.testing.assert_array_equal(p, k)
+    np.testing.assert_array_equal(X, X_keep)
+    np.testing.assert_array_equal(Y, Y_keep)
+
+
+def test_loss_definitions_through_the_net(rng):
+    # the net's loss is the issue's definition applied to its output
+    X = rng.standard_normal((6, 3))
+    for loss, out in LOSS_OUT:
+        net = MLP([3, 4], [out], loss, seed=2)
+        Y = targets(loss, 6, 4, rng)
+        a = net.forward(X)
+        expected = {"sse": lambda: np.sum((a - Y) ** 2), "half_sse": lambda: 0.5 * np.sum((a - Y) ** 2),
+                    "mse": lambda: np.sum((a - Y) ** 2) / 24,
+                    "cross_entropy": lambda: -np.sum(Y * np.log(a)) / 6,
+                    "binary_cross_entropy": lambda: -np.sum(Y * np.log(a) + (1 - Y) * np.log(1 - a)) / 24}[loss]()
+        assert abs(net.loss(X, Y) - expected) <= 1e-12 * abs(expected), (loss, out)
+
+
+def test_backprop_record_follows_the_delta_recursion(rng):
+    net = MLP([3, 5, 4, 2], ["tanh", "sigmoid", "linear"], "half_sse", seed=1)
+    X, Y = rng.standard_normal((6, 3)), rng.standard_normal((6, 2))
+    r = net.backprop(X, Y)
+    assert len(r.zs) == len(r.deltas) == 3 and len(r.activations) == 4
+    np.testing.assert_array_equal(r.activations[0], X)
+    np.testing.assert_allclose(r.deltas[2], r.activations[3] - Y, rtol=1e-14)      # half_sse, linear output
+    for l in (1, 0):   # δˡ = g'(zˡ) ⊙ (δˡ⁺¹ Wˡ⁺¹ᵀ)
+        g_prime = A.derivative(net.activation_names[l])
+        np.testing.assert_allclose(r.deltas[l], g_prime(r.zs[l]) * (r.deltas[l + 1] @ net.weights[l + 1].T),
+                                   rtol=1e-12)
+    for l in range(3):  # ∂L/∂W = aᵀ δ, ∂L/∂b = Σ_n δ
+        np.testing.assert_allclose(r.nabla_w[l], r.activations[l].T @ r.deltas[l], rtol=1e-12)
+        np.testing.assert_allclose(r.nabla_b[l], r.deltas[l].sum(axis=0), rtol=1e-12)
+    assert r.loss == net.loss(X, Y)
+
+
+def test_copy_is_independent():
+    net = MLP([2, 3, 1], ["tanh", "sigmoid"], "mse")
+    twin = net.copy()
+    twin.weights[0][0, 0] += 1.0
+    twin.biases[1][0] = 3.0
+    assert twin.weights[0][0, 0] == net.weights[0][0, 0] + 1.0
+    assert net.biases[1][0] == 0.0
+    assert "2-3-1" in repr(net)
+
+
+# ---------------------------------------------------------------- a worked example derived by hand
+
+def mazur_by_hand():
+    """Matt Mazur's 2-2-2 sigmoid network with E = ½Σ(a - y)², computed with plain floats and math.exp.
+
+    Inputs i1 = .05, i2 = .10; targets .01, .99; weights w1..w8 = .15 .20 .25 .30 .40 .45 .50 .55;
+    biases b1 = .35 (both hidden units), b2 = .60 (both outputs).  w1: i1->h1, w2: i2->h1, w3: i1->h2,
+    w4: i2->h2, w5: h1->o1, w6: h2->o1, w7: h1->o2, w8: h2->o2.
+    """
+    s = lambda x: 1 / (1 + math.exp(-x))
+    i1, i2, t1, t2 = 0.05, 0.10, 0.01, 0.99
+    w1, w2, w3, w4, w5, w6, w7, w8, b1, b2 = 0.15, 0.20, 0.25, 0.30, 0.40, 0.45, 0.50, 0.55, 0.35, 0.60
+    net_h1 = w1 * i1 + w2 * i2 + b1          # .0075 + .02 + .35 = .3775
+    net_h2 = w3 * i1 + w4 * i2 + b1          # .0125 + .03 + .35 = .3925
+    h1, h2 = s(net_h1), s(net_h2)            # ≈ .593269992, .596884378
+    net_o1 = w5 * h1 + w6 * h2 + b2          # ≈ 1.105905967
+    net_o2 = w7 * h1 + w8 * h2 + b2          # ≈ 1.224921404
+    o1, o2 = s(net_o1), s(net_o2)            # ≈ .751365070, .772928465
+    E = 0.5 * (t1 - o1) ** 2 + 0.5 * (t2 - o2) ** 2          # ≈ .274811083 + .023560026 = .298371109
+    d_o1 = (o1 - t1) * o1 * (1 - o1)         # ∂E/∂net_o1 ≈ .741365070 · .186815602 ≈ .138498562
+    d_o2 = (o2 - t2) * o2 * (1 - o2)         # ≈ -.217071535 · .175510053 ≈ -.038098236
+    d_h1 = (d_o1 * w5 + d_o2 * w7) * h1 * (1 - h1)   # (.0553994 - .0190491) · .2413007 ≈ .008771354
+    d_h2 = (d_o1 * w6 + d_o2 * w8) * h2 * (1 - h2)
+    return dict(h=(h1, h2), o=(o1, o2), E=E,
+                # ∂E/∂w = (input of the weight) · (delta of the unit it feeds)
+                dW1=[[i1 * d_h1, i1 * d_h2], [i2 * d_h1, i2 * d_h2]],      # [[dw1, dw3], [dw2, dw4]]
+                dW2=[[h1 * d_o1, h1 * d_o2], [h2 * d_o1, h2 * d_o2]],      # [[dw5, dw7], [dw6, dw8]]
+                db1=[d_h1, d_h2], db2=[d_o1, d_o2])
+
+
+def mazur_net():
+    net = MLP([2, 2, 2], ["sigmoid", "sigmoid"], "half_sse")
+    net.weights[0][...] = [[0.15, 0.25], [0.20, 0.30]]   # row i = input i, column j = hidden unit j
+    net.biases[0][...] = [0.35, 0.35]
+    net.weights[1][...] = [[0.40, 0.50], [0.45, 0.55]]
+    net.biases[1][...] = [0.60, 0.60]
+    return net, np.array([[0.05, 0.10]]), np.array([[0.01, 0.99]])
+
+
+def test_mazur_example_by_hand():
+    net, X, Y = mazur_net()
+    hand = mazur_by_hand()
+    r = net.backprop(X, Y)
+    np.testing.assert_allclose(r.activations[1][0], hand["h"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(r.activations[2][0], hand["o"], rtol=0, atol=1e-12)
+    assert abs(r.loss - hand["E"]) < 1e-12
+    np.testing.assert_allclose(r.nabla_w[0], hand["dW1"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(r.nabla_w[1], hand["dW2"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(r.nabla_b[0], hand["db1"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(r.nabla_b[1], hand["db2"], rtol=0, atol=1e-12)
+    # and the figures printed in Mazur's post (9 decimals, rounded along the way)
+    assert abs(r.activations[2][0, 0] - 0.75136507) < 1e-8
+    assert abs(r.activations[2][0, 1] - 0.772928465) < 1e-9
+    assert abs(r.loss - 0.298371109) < 1e-9
+    assert abs(r.nabla_w[1][0, 0] - 0.082167041) < 1e-9        # ∂E/∂w5
+    assert abs(r.nabla_w[0][0, 0] - 0.000438568) < 1e-9        # ∂E/∂w1
+
+
+def test_mazur_one_training_step():
+    # one full-batch step with lr = 0.5: w <- w - 0.5 ∂E/∂w (Mazur: w5+ = .35891648, w1+ = .149780716)
+    net, X, Y = mazur_net()
+    hand = mazur_by_hand()
+    w1_before, w2_before = net.weights[0].copy(), net.weights[1].copy()
+    net.train(X, Y, lr=0.5, epochs=1)
+    np.testing.assert_allclose(net.weights[1], w2_before - 0.5 * np.array(hand["dW2"]), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(net.weights[0], w1_before - 0.5 * np.array(hand["dW1"]), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(net.weights[1], [[0.35891648, 0.511301270], [0.408666186, 0.561370121]],
+                               rtol=0, atol=1e-8)
+    np.testing.assert_allclose(net.weights[0], [[0.149780716, 0.24975114], [0.19956143, 0.29950229]],
+                               rtol=0, atol=1e-8)
+
+
+def test_softmax_cross_entropy_single_layer_by_hand():
+    # one sample, logits z = [0, ln 2, ln 3] (weights 0, biases = z): a = [1, 2, 3]/6; y = class 1
+    # L = -log(2/6) = ln 3; δ = a - y = [1/6, -4/6, 3/6]; ∂L/∂W = xᵀ δ with x = [2]
+    net = MLP([1, 3], ["softmax"], "cross_entropy")
+    net.weights[0][...] = 0.0
+    net.biases[0][...] = [0.0, math.log(2), math.log(3)]
+    loss, gw, gb = net.loss_and_gradients(np.array([[2.0]]), np.array([[0.0, 1.0, 0.0]]))
+    assert abs(loss - math.log(3)) < 1e-15
+    np.testing.assert_allclose(gb[0], [1 / 6, -4 / 6, 3 / 6], rtol=1e-14)
+    np.testing.assert_allclose(gw[0], [[2 / 6, -8 / 6, 6 / 6]], rtol=1e-14)
+
+
+# ---------------------------------------------------------------- every gradient vs finite differences
+
+def grid():
+    cases = []
+    for loss, out in LOSS_OUT:
+        cases.append((1, (), loss, out))
+        for hidden in ACTS:
+            for depth in (2, 3, 4):
+                cases.append((depth, (hidden,) * (depth - 1), loss, out))
+    # a few nets whose hidden layers mix activations
+    mix = np.random.default_rng(99)
+    for i in range(24):
+        depth = 2 + i % 3
+        loss, out = LOSS_OUT[i % len(LOSS_OUT)]
+        cases.append((depth, tuple(mix.choice(ACTS, depth - 1)), loss, out))
+    # batch sizes 1..16 cycle through the grid, so every size is used many times
+    return [(depth, hidden, loss, out, 1 + i % 16) for i, (depth, hidden, loss, out) in enumerate(cases)]
+
+
+CASES = grid()
+
+
+@pytest.mark.parametrize("depth, hidden, loss, out, n", CASES,
+                         ids=[f"{d}L-{'.'.join(h) or 'none'}-{o}-{l}-N{n}" for d, h, l, o, n in CASES])
+def test_gradients_match_finite_differences(depth, hidden, loss, out, n):
+    seed = CASES.index((depth, hidden, loss, out, n))
+    rng = np.random.default_rng(seed)
+    sizes = [int(s) for s in rng.integers(1, 5, depth + 1)]
+    sizes[-1] = int(rng.integers(2, 5))
+    net = MLP(sizes, list(hidden) + [out], loss, seed=seed)
+    for b in net.biases:                     # non-zero biases, so their gradients are exercised too
+        b[...] = 0.5 * rng.standard_normal(b.shape)
+    X = rng.standard_normal((n, sizes[0]))
+    Y = targets(loss, n, sizes[-1], rng)
+    check = check_mlp(net, X, Y)
+    assert check.max_relative_error <= TOL, check
+
+
+def test_check_mlp_catches_a_wrong_gradient(rng):
+    # the test above can fail: a backward pass that forgets g' in the hidden layer is caught.
+    net = MLP([3, 4, 2], ["tanh", "sigmoid"], "mse", seed=3)
+    X, Y = rng.standard_normal((5, 3)), rng.uniform(0, 1, (5, 2))
+    good = net.loss_and_gradients
+
+    def wrong(X, Y):
+        loss, gw, gb = good(X, Y)
+        r = net.backprop(X, Y)
+        delta_no_gprime = r.deltas[1] @ net.weights[1].T
+        return loss, [X.T @ delta_no_gprime, gw[1]], [delta_no_gprime.sum(axis=0), gb[1]]
+
+    net.loss_and_gradients = wrong
+    assert check_mlp(net, X, Y).max_relative_error > 0.01
+
+
+def test_digits_net_gradients(rng):
+    # the book's 16-6-6-2 relu/softmax/cross-entropy net on 4×4 images: 158 parameters, gradients exact.
+    from bplib import data
+    X, y = data.digits()
+    net = MLP([16, 6, 6, 2], ["relu", "relu", "softmax"], "cross_entropy", init="he", seed=1)
+    assert net.n_params == 16 * 6 + 6 + 6 * 6 + 6 + 6 * 2 + 2 == 158
+    assert check_mlp(net, X, data.one_hot(y, 2)).max_relative_error <= TOL
+
+
+# ---------------------------------------------------------------- bad input
+
+def test_bad_constructor_arguments():
+    with pytest.raises(ValueError, match=r"activation.*'swish'.*'sigmoid'.*'softmax'"):
+        MLP([2, 3, 1], ["swish", "sigmoid"], "mse")
+    with pytest.raises(ValueError, match=r"loss.*'l1'.*'sse'.*'half_sse'.*'mse'.*'cross_entropy'"):
+        MLP([2, 1], ["sigmoid"], "l1")
+    with pytest.raises(ValueError, match=r"activations.*expected 2.*got 1"):
+        MLP([2, 3, 1], ["sigmoid"], "mse")
+    with pytest.raises(ValueError, match=r"activations.*expected 1.*got 3"):
+        MLP([2, 1], ["tanh", "tanh", "sigmoid"], "mse")
+    with pytest.raises(TypeError, match="activations"):
+        MLP([2, 3, 1], "sigmoid", "mse")
+    with pytest.raises(ValueError, match="sizes"):
+        MLP([2], [], "mse")
+    with pytest.raises(ValueError, match="sizes"):
+        MLP("2-1", ["sigmoid"], "mse")
+    with pytest.raises(ValueError, match=r"sizes\[1\]"):
+        MLP([2, 0], ["sigmoid"], "mse")
+    with pytest.raises(TypeError, match=r"sizes\[0\]"):
+        MLP([2.5, 1], ["sigmoid"], "mse")
+    for loss in ("cross_entropy", "binary_cross_entropy"):
+        with pytest.raises(ValueError, match=r"loss.*last activation.*'sigmoid' or 'softmax'"):
+            MLP([2, 1], ["linear"], loss)
+
+
+@pytest.fixture
+def net():
+    return MLP([3, 4, 2], ["tanh", "sigmoid"], "binary_cross_entropy")
+
+
+GOOD_X = np.zeros((5, 3))
+GOOD_Y = np.full((5, 2), 0.5)
+
+
+@pytest.mark.parametrize("X, match", [
+    (np.zeros((5, 4)), r"X must have shape \(N, 3\)"),
+    (np.zeros(3), r"X must be a 2-D array"),
+    (np.zeros((5, 3, 1)), r"X must be a 2-D array"),
+    (np.where(np.eye(5, 3) > 0, np.nan, 0.0), "X contains NaN or inf"),
+    (np.full((5, 3), np.inf), "X contains NaN or inf"),
+    ([["a", "b", "c"]], "X must be an array of numbers"),
+])
+def test_bad_X(net, X, match):
+    error = TypeError if "numbers" in match else ValueError
+    with pytest.raises(error, match=match):
+        net.loss_and_gradients(X, GOOD_Y)
+    if "NaN" in match or "shape" in match:
+        with pytest.raises(error, match=match):
+            net.forward(X)
+
+
+@pytest.mark.parametrize("Y, match", [
+    (np.zeros((4, 2)), r"Y must have shape \(N, K\) = \(5, 2\)"),
+    (np.zeros((5, 3)), r"Y must have shape \(N, K\) = \(5, 2\)"),
+    (np.zeros(5), r"Y must be a 2-D array"),
+    (np.full((5, 2), np.nan), "Y contains NaN or inf"),
+    (np.full((5, 2), -np.inf), "Y contains NaN or inf"),
+    (np.full((5, 2), 1.5), r"Y must hold labels in \[0, 1\].*binary_cross_entropy"),
+    (np.full((5, 2), -0.1), r"Y must hold labels in \[0, 1\]"),
+])
+def test_bad_Y(net, Y, match):
+    with pytest.raises(ValueError, match=match):
+        net.loss_and_gradients(GOOD_X, Y)
+    with pytest.raises(ValueError, match=match):
+        net.loss(GOOD_X, Y)
+
+
+def test_cross_entropy_labels_outside_0_1():
+    net = MLP([3, 2], ["softmax"], "cross_entropy")
+    with pytest.raises(ValueError, match=r"Y must hold labels in \[0, 1\].*'cross_entropy'"):
+        net.loss_and_gradients(GOOD_X, np.tile([[2.0, -1.0]], (5, 1)))
+    # the squared errors take any real target
+    assert np.isfinite(MLP([3, 2], ["softmax"], "mse").loss(GOOD_X, np.full((5, 2), 7.0)))
+
+
+@pytest.mark.parametrize("which, shape, match", [
+    ("weights", (3, 3), r"weights\[0\] must have shape \(3, 4\), got \(3, 3\)"),
+    ("weights", (4, 3), r"weights\[0\] must have shape \(3, 4\)"),
+    ("biases", (3,), r"biases\[0\] must have shape \(4,\), got \(3,\)"),
+    ("biases", (1, 4), r"biases\[0\] must have shape \(4,\)"),
+])
+def test_bad_weight_shapes(net, which, shape, match):
+    getattr(net, which)[0] = np.zeros(shape)
+    with pytest.raises(ValueError, match=match):
+        net.loss_and_gradients(GOOD_X, GOOD_Y)
+    with pytest.raises(ValueError, match=match):
+        net.forward(GOOD_X)
+
+
+def test_weights_must_stay_arrays_one_per_layer(net):
+    net.weights[1] = [[0.0, 0.0]] * 4          # a list instead of overwriting the array in place
+    with pytest.raises(TypeError, match=r"weights\[1\] must be a numpy array.*weights\[1\]\[\.\.\.\] = values"):
+        net.forward(GOOD_X)
+    net = MLP([3, 4, 2], ["tanh", "sigmoid"], "mse")
+    net.biases[0] = 0.0
+    with pytest.raises(TypeError, match=r"biases\[0\] must be a numpy array"):
+        net.loss_and_gradients(GOOD_X, GOOD_Y)
+    net = MLP([3, 4, 2], ["tanh", "sigmoid"], "mse")
+    net.weights.pop()
+    with pytest.raises(ValueError, match=r"weights must hold one array per layer: expected 2.*got 1"):
+        net.forward(GOOD_X)
+
+
+# ---------------------------------------------------------------- stability for logits of ±1000
+
+X_PM = np.array([[1.0, -1.0, 0.0], [-1.0, 1.0, 1.0], [0.0, 0.0, 1.0]])
+LOSS_PROB_OUT = [(loss, out) for loss, out in LOSS_OUT if out in ("sigmoid", "softmax")]
+
+
+def targets_fixed(loss):
+    return np.eye(3)[[1, 0, 2]] if loss == "cross_entropy" else np.array([[0, 1, 0.5], [1, 0, 0], [0, 1, 1.0]])
+
+
+@pytest.mark.parametrize("loss, out", LOSS_PROB_OUT)
+def test_logits_of_1000_single_layer(loss, out):
+    # weights 1000·I: the logits are 1000·X, entries ±1000 and 0, so outputs saturate to exactly 0 and 1
+    net = MLP([3, 3], [out], loss)
+    net.weights[0][...] = 1000 * np.eye(3)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        value, gw, gb = net.loss_and_gradients(X_PM, targets_fixed(loss))
+    assert np.isfinite(value)
+    assert all(np.all(np.isfinite(g)) for g in gw + gb)
+
+
+@pytest.mark.parametrize("loss, out", LOSS_PROB_OUT)
+@pytest.mark.parametrize("hidden", ACTS)
+def test_logits_of_1000_deep(loss, out, hidden):
+    # a hidden layer in front: the delta must stay finite through the recursion as well
+    net = MLP([3, 3, 3], [hidden, out], loss, seed=4)
+    net.weights[0][...] = 10 * np.eye(3)
+    net.weights[1][...] = 1000 * np.array([[1.0, -1.0, 0.5], [-1.0, 1.0, 0.0], [0.5, 0.0, -1.0]])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        value, gw, gb = net.loss_and_gradients(X_PM, targets_fixed(loss))
+    assert np.isfinite(value)
+    assert all(np.all(np.isfinite(g)) for g in gw + gb)
+
+
+def test_fused_losses_through_the_net_at_1000():
+    # softmax + CE with logits 1000·X and y = classes 1, 0, 2:
+    # row 0: z = [1000, -1000, 0], true class 1: -log softmax = 2000
+    # row 1: z = [-1000, 1000, 1000], true class 0: -log(e^-2000 / 2) = 2000 + log 2
+    # row 2: z = [0, 0, 1000], true class 2: -log(1/(1 + 2e^-1000)) = 0
+    net = MLP([3, 3], ["softmax"], "cross_entropy")
+    net.weights[0][...] = 1000 * np.eye(3)
+    Y = np.eye(3)[[1, 0, 2]]
+    assert abs(net.loss(X_PM, Y) - (4000 + math.log(2)) / 3) < 1e-10
+    _, _, gb = net.loss_and_gradients(X_PM, Y)
+    # ∂L/∂b = Σ_n (a_n - y_n)/N with a = [1,0,0], [0,½,½], [0,0,1]:
+    # ([1,-1,0] + [-1,½,½] + [0,0,0])/3 = [0, -1/6, 1/6]
+    np.testing.assert_allclose(gb[0], [0.0, -1 / 6, 1 / 6], rtol=1e-15, atol=1e-300)
+    # sigmoid + BCE, y = 0 where z = 1000 and 1 where z = -1000: each costs 1000 per entry
+    net = MLP([1, 2], ["sigmoid"], "binary_cross_entropy")
+    net.weights[0][...] = [[1000.0, -1000.0]]
+    assert abs(net.loss(np.array([[1.0]]), np.array([[0.0, 1.0]])) - 1000.0) < 1e-10

@@ -1,0 +1,118 @@
+"""bplib.perceptron: Rosenblatt's rule traced by hand, convergence on separable data, the sigmoid neuron's
+gradient (by hand and against finite differences) and its training path, bad input."""
+import math
+
+import numpy as np
+import pytest
+
+from bplib import data, gradient_descent
+from bplib.gradcheck import gradcheck
+from bplib.perceptron import (perceptron, sigmoid_neuron_error, sigmoid_neuron_gradient, step,
+                              train_sigmoid_neuron)
+
+
+def test_step():
+    np.testing.assert_array_equal(step(np.array([-1.0, -1e-300, 0.0, 2.0])), [0.0, 0.0, 1.0, 1.0])
+
+
+def test_perceptron_rule_on_and_by_hand():
+    # AND: x = (0,0),(0,1),(1,0),(1,1), y = 0,0,0,1; lr = 1; w = (0,0), b = 0; h = step(w·x + b), step(0) = 1.
+    # epoch 1: (0,0) z=0  h=1 y=0 -> w=(0,0) b=-1 | (0,1) z=-1 ok | (1,0) z=-1 ok | (1,1) z=-1 h=0 -> w=(1,1) b=0
+    # epoch 2: (0,0) z=0 -> w=(1,1) b=-1 | (0,1) z=0 -> w=(1,0) b=-2 | (1,0) z=-1 ok | (1,1) z=-1 -> w=(2,1) b=-1
+    # epoch 3: (0,0) z=-1 ok | (0,1) z=0 -> w=(2,0) b=-2 | (1,0) z=0 -> w=(1,0) b=-3 | (1,1) z=-2 -> w=(2,1) b=-2
+    # epoch 4: (0,0) ok | (0,1) z=-1 ok | (1,0) z=0 -> w=(1,1) b=-3 | (1,1) z=-1 -> w=(2,2) b=-2
+    # epoch 5: (0,0) ok | (0,1) z=0 -> w=(2,1) b=-3 | (1,0) z=-1 ok | (1,1) z=0 h=1 ok
+    # epoch 6: z = -3, -2, -1, 0: no mistakes.
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    y = np.array([0, 0, 0, 1])
+    run = perceptron(X, y, lr=1.0, epochs=100)
+    assert run.mistakes == [2, 3, 3, 2, 1, 0]
+    assert run.converged
+    np.testing.assert_array_equal(run.w, [[0, 0], [1, 1], [2, 1], [2, 1], [2, 2], [2, 1], [2, 1]])
+    np.testing.assert_array_equal(run.b, [0, 0, -1, -2, -2, -3, -3])
+    np.testing.assert_array_equal(step(X @ run.w[-1] + run.b[-1]), y)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_converges_on_linearly_separable_data(seed):
+    X, y = data.linearly_separable(n=40, seed=seed)
+    run = perceptron(X, y, lr=0.5, epochs=1000)
+    assert run.converged and run.mistakes[-1] == 0
+    np.testing.assert_array_equal(step(X @ run.w[-1] + run.b[-1]), y)
+    assert run.w.shape == (len(run.mistakes) + 1, 2) and run.b.shape == (len(run.mistakes) + 1,)
+
+
+def test_does_not_converge_on_xor():
+    X, y = data.xor()
+    run = perceptron(X, y, epochs=50)
+    assert not run.converged and len(run.mistakes) == 50 and min(run.mistakes) > 0
+
+
+def test_start_values_and_no_epochs():
+    X, y = data.xor()
+    run = perceptron(X, y, epochs=0, w0=[1.0, 2.0], b0=0.5)
+    assert not run.converged and run.mistakes == []
+    np.testing.assert_array_equal(run.w, [[1.0, 2.0]])
+
+
+def test_sigmoid_neuron_gradient_by_hand():
+    # w = (1, -1), b = 0, x = (1, 1): z = 0, h = 1/2; y = 1: E = (1/2 - 1)² = 1/4
+    # ∂E/∂z = 2(h - y) h(1 - h) = 2(-1/2)(1/4) = -1/4; ∂E/∂w = -1/4 x = (-1/4, -1/4); ∂E/∂b = -1/4
+    E, gw, gb = sigmoid_neuron_gradient(np.array([1.0, -1.0]), 0.0, np.array([[1.0, 1.0]]), np.array([1.0]))
+    assert E == 0.25 and gb == -0.25
+    np.testing.assert_array_equal(gw, [-0.25, -0.25])
+    # two points: x = (ln 3, 0) with y = 0 and x = (0, 0) with y = 1, w = (1, 5), b = 0
+    # h1 = σ(ln 3) = 3/4: 2(3/4)(3/4)(1/4) = 9/32;  h2 = 1/2: 2(-1/2)(1/4) = -1/4
+    # E = 9/16 + 1/4 = 13/16; ∂E/∂w = 9/32 (ln 3, 0) + (-1/4)(0, 0); ∂E/∂b = 9/32 - 1/4 = 1/32
+    E, gw, gb = sigmoid_neuron_gradient(np.array([1.0, 5.0]), 0.0, np.array([[math.log(3), 0.0], [0.0, 0.0]]),
+                                        np.array([0.0, 1.0]))
+    assert abs(E - 13 / 16) < 1e-15 and abs(gb - 1 / 32) < 1e-15
+    np.testing.assert_allclose(gw, [9 / 32 * math.log(3), 0.0], rtol=1e-15, atol=1e-300)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_sigmoid_neuron_gradient_matches_finite_differences(seed):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((7, 3))
+    y = rng.integers(0, 2, 7).astype(float)
+    theta = rng.standard_normal(4)
+    f = lambda t: sigmoid_neuron_gradient(t[:3], t[3], X, y)[0]
+    grad = lambda t: np.append(*sigmoid_neuron_gradient(t[:3], t[3], X, y)[1:])
+    assert gradcheck(f, grad, theta) <= 1e-6
+
+
+def test_train_sigmoid_neuron():
+    X, y = data.linearly_separable(n=30, seed=1)
+    path = train_sigmoid_neuron(X, y, lr=0.2, epochs=50, w0=[0.5, -0.5], b0=0.1)
+    assert path.shape == (51, 3)
+    np.testing.assert_array_equal(path[0], [0.5, -0.5, 0.1])
+    # the same path as gradient_descent on the stacked parameters
+    grad = lambda t: np.append(*sigmoid_neuron_gradient(t[:2], t[2], X, y)[1:])
+    np.testing.assert_allclose(path, gradient_descent(grad, [0.5, -0.5, 0.1], 0.2, 50), rtol=1e-14)
+    errors = sigmoid_neuron_error(path, X, y)
+    assert errors.shape == (51,) and errors[-1] < 0.3 * errors[0]
+    assert errors[0] == sigmoid_neuron_gradient(np.array([0.5, -0.5]), 0.1, X, y)[0]
+
+
+def test_bad_input():
+    X, y = data.xor()
+    with pytest.raises(ValueError, match="y must hold labels 0 or 1"):
+        perceptron(X, np.array([0, 1, 2, 0]))
+    with pytest.raises(ValueError, match=r"y must have shape \(N,\) = \(4,\)"):
+        perceptron(X, y[:3])
+    with pytest.raises(ValueError, match="y must be a 1-D array"):
+        perceptron(X, y[:, None])
+    with pytest.raises(ValueError, match="X contains NaN"):
+        perceptron(np.where(X == 1, np.nan, X), y)
+    with pytest.raises(ValueError, match="X must be a 2-D array"):
+        perceptron(X.ravel(), y)
+    with pytest.raises(ValueError, match="lr"):
+        perceptron(X, y, lr=0)
+    with pytest.raises(ValueError, match="lr"):
+        train_sigmoid_neuron(X, y, lr=float("inf"))
+    with pytest.raises(ValueError, match=r"w0 must have shape \(2,\)"):
+        perceptron(X, y, w0=[1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"w0 must have shape \(2,\)"):
+        train_sigmoid_neuron(X, y, w0=[1.0])
+    with pytest.raises(ValueError, match="epochs"):
+        perceptron(X, y, epochs=-1)

@@ -1,0 +1,102 @@
+"""bplib.plotting: the kernel-free slider (one range input per parameter, one frame per setting, the numbers
+draw returned) and the shared figure helpers."""
+import base64
+import itertools
+import json
+import re
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from bplib import data
+from bplib.plotting import CLASS_STYLES, FrameSlider, decision_map, plot_points, precomputed_slider
+
+LRS = [0.1, 0.5, 0.9]
+MOMENTA = [0.0, 0.8]
+
+
+def make_draw(calls):
+    def draw(lr, momentum):
+        calls.append((lr, momentum))
+        fig, ax = plt.subplots(figsize=(2, 1.5))
+        ax.plot([0, 1], [lr, momentum])
+        return fig, {"loss": lr * 10 + momentum, "label": f"lr={lr}"}
+    return draw
+
+
+def test_slider_frames_inputs_and_numbers():
+    calls = []
+    slider = precomputed_slider(make_draw(calls), {"η": LRS, "α": MOMENTA}, alt="a line", dpi=20)
+    assert isinstance(slider, FrameSlider)
+    assert calls == list(itertools.product(LRS, MOMENTA))           # draw ran once per setting
+    assert len(slider.frames) == len(LRS) * len(MOMENTA) == 6
+    for lr, m in calls:
+        assert slider.numbers(lr, m) == {"loss": f"{lr * 10 + m:.6g}", "label": f"lr={lr}"}
+    html = slider._repr_html_()
+    inputs = re.findall(r'<input type="range"[^>]*>', html)
+    assert len(inputs) == 2
+    assert 'max="2"' in inputs[0] and 'aria-label="η"' in inputs[0]
+    assert 'max="1"' in inputs[1] and 'aria-label="α"' in inputs[1]
+    assert 'alt="a line"' in html and html.count('src="data:image/png;base64,') == 1   # the frame shown first
+    stored = json.loads(re.search(r'<script type="application/json" class="bp-slider-data">(.*?)</script>', html,
+                                  re.S).group(1))
+    assert len(stored["frames"]) == 6 and stored["params"] == [["0.1", "0.5", "0.9"], ["0", "0.8"]]
+    for frame, (lr, m) in zip(stored["frames"], calls):                # each stored frame is a PNG
+        assert base64.b64decode(frame["png"])[:8] == b"\x89PNG\r\n\x1a\n"
+        assert frame["numbers"] == slider.numbers(lr, m)
+    assert "2 values" in repr(slider) and "6 precomputed frames" in repr(slider)
+
+
+def test_slider_initial_setting():
+    slider = precomputed_slider(make_draw([]), {"η": LRS, "α": MOMENTA}, alt="x", initial=(0.5, 0.8), dpi=20)
+    assert slider.initial == 3                                      # row-major: (1, 1) -> 1·2 + 1
+    html = slider._repr_html_()
+    assert '<td>5.8</td>' in html and 'value="1"' in html
+
+
+def test_slider_single_parameter():
+    slider = precomputed_slider(lambda k: (plt.figure(figsize=(1, 1)), {"k²": k * k}), {"k": [1, 2, 3, 4]},
+                                alt="x", dpi=10)
+    assert len(slider.frames) == 4 and slider.numbers(3) == {"k²": "9"}
+    assert slider._repr_html_().count('type="range"') == 1
+    assert plt.get_fignums() == []                                  # every frame's figure was closed
+
+
+def test_slider_bad_input():
+    with pytest.raises(ValueError, match="params must be a non-empty dict"):
+        precomputed_slider(make_draw([]), {}, alt="x")
+    with pytest.raises(ValueError, match="params"):
+        precomputed_slider(make_draw([]), {"η": []}, alt="x")
+    with pytest.raises(TypeError, match="draw must be a callable"):
+        precomputed_slider("draw", {"η": LRS}, alt="x")
+    calls = []
+    with pytest.raises(ValueError, match=r"initial must be one setting of the grid.*\['η', 'α'\]"):
+        precomputed_slider(make_draw(calls), {"η": LRS, "α": MOMENTA}, alt="x", initial=(0.5, 0.3))
+    assert calls == []                                              # refused before drawing anything
+
+
+def test_plot_points_distinct_colours_and_markers():
+    X, y = data.linearly_separable(n=20)
+    fig, ax = plt.subplots()
+    plot_points(ax, X, y)
+    assert len(ax.collections) == 2
+    assert sum(len(c.get_offsets()) for c in ax.collections) == 20
+    assert CLASS_STYLES[0]["color"] != CLASS_STYLES[1]["color"]
+    assert CLASS_STYLES[0]["marker"] != CLASS_STYLES[1]["marker"]
+    assert ax.get_legend() is not None
+    plt.close(fig)
+
+
+def test_decision_map():
+    fig, ax = plt.subplots()
+    seen = []
+
+    def predict(P):
+        seen.append(P.shape)
+        return (P[:, 0] > 0).astype(float)
+
+    decision_map(ax, predict, (-1, 1), (-2, 2), resolution=30)
+    assert seen == [(900, 2)]
+    assert ax.get_xlim() == (-1, 1) and ax.get_ylim() == (-2, 2)
+    plt.close(fig)

@@ -1,0 +1,616 @@
+"""The website, built and then read as a reader would: in a real browser (Debian's headless Chromium, driven by
+Playwright), served on 127.0.0.1 with every request that leaves 127.0.0.1 blocked.
+
+The session starts by building the site exactly as the README does, ``jupyter-book build . -W -n --keep-going``
+(plus ``--all``: a fresh environment, so warnings from pages cached by an earlier build cannot hide), into the
+default ``_build/html``. Then, on every page of ``_toc.yml`` (and the search and index pages):
+
+* nothing is loaded from off-site, and no page references an off-site script, stylesheet or image;
+* math is rendered by the site's own MathJax (every math element holds MathJax output, no TeX error, no raw
+  ``$$``, ``\\(`` or ``\\[`` left in the text);
+* every image has loaded; the console has no errors and the page threw none; no request failed;
+* every internal link (and anchor) resolves; equation and figure references show the target's number;
+* every kernel-free slider (``bplib.plotting.precomputed_slider``) works: each input, moved with the keyboard
+  over all its positions, shows exactly the stored frame and numbers for that setting, and moving it changes
+  the figure or the numbers; chapter 1's η slider shows the numbers bplib computes for the chosen η;
+* reader comforts: the notebook download button serves the chapter's notebook, each chapter says how to run
+  it locally, offline search finds "gradient", the footer names the versions the book was built with;
+* screenshots of every page at desktop (1280 px) and phone (390 px) width go to ``_build/screenshots/``.
+"""
+import functools
+import http.server
+import json
+import math
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import numpy as np
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+WIDGET_CHECK_PATH = "/__widget_check__.html"  # served from memory by the test server, never written to the site
+
+
+def toc_docnames():
+    """Every page of the book, in _toc.yml order (root, chapters, parts and nested sections)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    names = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                names.append(entry["file"])
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+
+    walk(toc.get("chapters"))
+    for part in toc.get("parts") or []:
+        walk(part.get("chapters"))
+    return [re.sub(r"\.(md|ipynb)$", "", n) for n in names]
+
+
+DOCNAMES = toc_docnames()
+NOTEBOOK_DOCS = [d for d in DOCNAMES if (ROOT / f"{d}.ipynb").exists()]
+TOC_PAGES = [f"{d}.html" for d in DOCNAMES]
+PAGES = TOC_PAGES + ["search.html", "genindex.html"]
+CHAPTER1 = next((d for d in NOTEBOOK_DOCS if Path(d).name.startswith("01_")), "book/01_gradient_descent")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Session fixtures: the build, a static server, the browser, and one visit per page.
+
+@pytest.fixture(scope="session")
+def site():
+    """Build the site (warnings are errors) into _build/html and return that folder."""
+    exe = Path(sys.executable).with_name("jupyter-book")
+    cmd = [str(exe) if exe.exists() else shutil.which("jupyter-book") or "jupyter-book",
+           "build", ".", "-W", "-n", "--keep-going", "--all"]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1200)
+    elapsed = time.perf_counter() - start
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, f"`{' '.join(cmd[1:])}` failed ({elapsed:.0f} s):\n{log[-6000:]}"
+    warnings = [line for line in log.splitlines() if "WARNING" in line or "ERROR" in line]
+    assert not warnings, "site build printed warnings:\n" + "\n".join(warnings)
+    print(f"\nsite built in {elapsed:.1f} s")
+    return HTML
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    widget_page = b""
+
+    def log_message(self, *args):  # quiet
+        pass
+
+    def do_GET(self):
+        if self.path == WIDGET_CHECK_PATH:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(self.widget_page)))
+            self.end_headers()
+            self.wfile.write(self.widget_page)
+            return
+        super().do_GET()
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    """A plain static server for _build/html on a free 127.0.0.1 port; yields its base URL."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(site)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `bash scripts/install.sh` (apt-get install chromium)"
+    from playwright.sync_api import sync_playwright
+    pw = sync_playwright().start()
+    chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+    pw.stop()
+
+
+class Tab:
+    """A fresh browser context + page that records every off-site request (blocked), failed request, HTTP error,
+    console error and uncaught exception."""
+
+    def __init__(self, browser, base, viewport=DESKTOP):
+        self.base = base
+        self.offsite, self.failed, self.console_errors, self.page_errors = [], [], [], []
+        self.context = browser.new_context(viewport=viewport, service_workers="block")
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(
+            f"{m.text} ({m.location.get('url', '')}:{m.location.get('lineNumber', '')})"))
+        self.page.on("pageerror", lambda e: self.page_errors.append(str(e)))
+        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url}: {r.failure}"))
+        self.page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url}: HTTP {r.status}"))
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(self.base):
+            route.continue_()
+        else:
+            self.offsite.append(url)
+            route.abort("blockedbyclient")
+
+    def goto(self, path):
+        self.page.goto(urljoin(self.base, path), wait_until="load")
+        return self.page
+
+    def close(self):
+        self.context.close()
+
+
+WAIT_FOR_PAGE = """async () => {
+  const sleep = ms => new Promise(r => setTimeout(r, ms));
+  let mathjax = "no math on page";
+  if (document.querySelector(".math")) {
+    for (let i = 0; i < 150 && !(window.MathJax && MathJax.startup && MathJax.startup.promise); i++) await sleep(100);
+    if (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) mathjax = "MathJax never started";
+    else { await MathJax.startup.promise; mathjax = "typeset"; }
+  }
+  for (const img of document.images) img.loading = "eager";
+  await Promise.all([...document.images].map(img => img.complete ? null :
+      new Promise(r => { img.addEventListener("load", r); img.addEventListener("error", r); })));
+  return mathjax;
+}"""
+
+INSPECT_PAGE = r"""() => {
+  const skip = "pre, code, script, style, textarea, mjx-container, .highlight";
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const raw = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.parentElement.closest(skip)) continue;
+    const m = n.textContent.match(/\$\$|\\\(|\\\)|\\\[|\\\]|\\begin\{/);
+    if (m) raw.push(n.textContent.trim().slice(0, 120));
+  }
+  const math = [...document.querySelectorAll(".math")];
+  return {
+    math: math.length,
+    unrendered: math.filter(el => !el.querySelector("mjx-container")).map(el => el.textContent.trim().slice(0, 80)),
+    mjx: document.querySelectorAll("mjx-container").length,
+    texErrors: [...document.querySelectorAll("mjx-merror")].map(el => el.getAttribute("data-mjx-error") || el.textContent),
+    raw: raw,
+    images: [...document.images].map(img => ({src: img.src.slice(0, 100), ok: img.complete && img.naturalWidth > 0,
+                                               alt: img.getAttribute("alt")})),
+    sliders: document.querySelectorAll("div.bp-slider").length,
+  };
+}"""
+
+
+def screenshot_name(path):
+    return path.removesuffix(".html").replace("/", "__")
+
+
+@pytest.fixture(scope="session")
+def visits(browser, server):
+    """Visit each page once (desktop, then phone width) and keep what was seen; tests below read from it."""
+    seen = {}
+
+    def visit(path):
+        if path not in seen:
+            try:
+                seen[path] = look_at(path)
+            except Exception as error:  # reported once per test that needs this page, without re-visiting
+                seen[path] = error
+        if isinstance(seen[path], Exception):
+            raise seen[path]
+        return seen[path]
+
+    def look_at(path):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        tab = Tab(browser, server)
+        try:
+            page = tab.goto(path)
+            mathjax = page.evaluate(WAIT_FOR_PAGE)
+            info = page.evaluate(INSPECT_PAGE)
+            info["mathjax"] = mathjax
+            name = screenshot_name(path)
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-desktop.png"), full_page=True)
+            page.set_viewport_size(PHONE)
+            page.wait_for_timeout(300)
+            info["phone_scroll_width"] = page.evaluate("() => document.documentElement.scrollWidth")
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-phone.png"), full_page=True)
+            page.wait_for_timeout(200)  # let late console messages arrive
+        finally:
+            tab.close()
+        info.update(offsite=tab.offsite, failed=tab.failed, console_errors=tab.console_errors,
+                    page_errors=tab.page_errors)
+        return info
+
+    return visit
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Static checks of the built HTML.
+
+@functools.lru_cache(maxsize=None)
+def soup(path):
+    return BeautifulSoup((HTML / path).read_text(encoding="utf-8"), "html.parser")
+
+
+def is_offsite(url):
+    parts = urlsplit(url)
+    return bool(parts.scheme and parts.scheme not in ("data", "blob")) or url.startswith("//")
+
+
+RESOURCE_ATTRS = [("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"), ("source", "src"),
+                  ("video", "src"), ("audio", "src"), ("embed", "src"), ("object", "data")]
+
+
+def test_build_produced_every_page(site):
+    missing = [p for p in PAGES + ["index.html"] if not (site / p).is_file()]
+    assert not missing, f"pages missing from the build: {missing}"
+
+
+@pytest.mark.parametrize("path", PAGES + ["index.html"])
+def test_no_offsite_assets(site, path):
+    """No <script src>, <link href>, <img src>, ... points off-site: the page needs no network."""
+    offsite = [f"<{tag} {attr}={el[attr]}>" for tag, attr in RESOURCE_ATTRS
+               for el in soup(path).find_all(tag) if el.get(attr) and is_offsite(el[attr])]
+    assert not offsite, f"{path} references off-site resources: {offsite}"
+
+
+def ids_in(path):
+    page = soup(path)
+    return {el["id"] for el in page.find_all(id=True)} | {el["name"] for el in page.find_all("a", attrs={"name": True})}
+
+
+@pytest.mark.parametrize("path", PAGES + ["index.html"])
+def test_internal_links_resolve(site, path):
+    """Every internal href/src resolves to a file in _build/html, and every #anchor to an id on that page."""
+    broken = []
+    page_url = "http://site/" + path
+    refs = [(el.name, el["href"]) for el in soup(path).find_all(["a", "link"], href=True)]
+    refs += [(el.name, el["src"]) for el in soup(path).find_all(["img", "script", "iframe", "source"], src=True)]
+    refs += [("meta refresh", m["content"].split("url=", 1)[1]) for m in soup(path).find_all("meta", content=True)
+             if m.get("http-equiv", "").lower() == "refresh" and "url=" in m["content"]]
+    for tag, ref in refs:
+        if urlsplit(ref).scheme or ref.startswith("//") or ref == "#":
+            continue  # off-site, data:, mailto:, javascript:
+        url = urlsplit(urljoin(page_url, ref))
+        target = unquote(url.path).removeprefix("/")
+        if target == "" or target.endswith("/"):
+            target += "index.html"
+        if not (site / target).is_file():
+            broken.append(f"<{tag}> {ref}: {target} does not exist")
+        elif url.fragment and target.endswith(".html") and unquote(url.fragment) not in ids_in(target):
+            broken.append(f"<{tag}> {ref}: no id '{url.fragment}' in {target}")
+    assert not broken, f"{path} has broken internal links:\n" + "\n".join(broken)
+
+
+@pytest.mark.parametrize("path", TOC_PAGES)
+def test_numbered_references_match_their_targets(site, path):
+    """Equation and figure numbering works: each reference shows the number its target displays."""
+    problems = []
+    page_url = "http://site/" + path
+    for a in soup(path).find_all("a", href=True):
+        url = urlsplit(urljoin(page_url, a["href"]))
+        if not url.fragment or url.netloc != "site":
+            continue
+        target_path = unquote(url.path).removeprefix("/")
+        if not (site / target_path).is_file():
+            continue  # reported by test_internal_links_resolve
+        target = soup(target_path).find(id=unquote(url.fragment))
+        if target is None:
+            continue
+        text = a.get_text(" ", strip=True)
+        if url.fragment.startswith("equation-") and "headerlink" not in (a.get("class") or []):
+            eqno = target.find(class_="eqno")
+            number = eqno.get_text(" ", strip=True).rstrip("#").strip() if eqno else None
+            if not number or not re.fullmatch(r"\(\d+(\.\d+)*\)", number) or text != number:
+                problems.append(f"equation reference {a['href']} shows {text!r}; the equation shows {number!r}")
+        elif a.find(class_="std-numref"):
+            caption = target.find(class_="caption-number")
+            number = caption.get_text(" ", strip=True) if caption else None
+            if not number or not re.search(r"\d", number) or number.split()[-1] not in text:
+                problems.append(f"numbered reference {a['href']} shows {text!r}; the target shows {number!r}")
+    figures = soup(path).find_all("figure")
+    unnumbered = [f.get("id") for f in figures if f.find("figcaption") and not f.find(class_="caption-number")]
+    if unnumbered:
+        problems.append(f"figures without a number: {unnumbered}")
+    assert not problems, f"{path}:\n" + "\n".join(problems)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# In the browser, every page.
+
+def test_offsite_guard_blocks_and_records(browser, server):
+    """The guard the other tests rely on: a request off 127.0.0.1 is blocked and recorded (.invalid never resolves)."""
+    tab = Tab(browser, server)
+    try:
+        tab.goto("genindex.html")
+        result = tab.page.evaluate("() => fetch('https://offsite.invalid/x.js').then(() => 'loaded', () => 'blocked')")
+    finally:
+        tab.close()
+    assert result == "blocked" and tab.offsite == ["https://offsite.invalid/x.js"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_nothing_offsite(visits, path):
+    assert not visits(path)["offsite"], f"{path} tried to load (blocked): {visits(path)['offsite']}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_has_no_errors(visits, path):
+    info = visits(path)
+    errors = info["page_errors"] + info["console_errors"] + info["failed"]
+    assert not errors, f"{path}: JavaScript errors or failed requests:\n" + "\n".join(errors)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_math_rendered(visits, path):
+    info = visits(path)
+    if info["math"]:
+        assert info["mathjax"] == "typeset", f"{path}: {info['mathjax']}"
+        assert info["mjx"] > 0
+    assert not info["unrendered"], f"{path}: math left untypeset: {info['unrendered']}"
+    assert not info["texErrors"], f"{path}: MathJax TeX errors: {info['texErrors']}"
+    assert not info["raw"], f"{path}: raw TeX in the text: {info['raw']}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_images_load(visits, path):
+    images = visits(path)["images"]
+    broken = [img["src"] for img in images if not img["ok"]]
+    assert not broken, f"{path}: images that did not load: {broken}"
+    no_alt = [img["src"] for img in images if not (img["alt"] or "").strip()]
+    assert not no_alt, f"{path}: images without alt text: {no_alt}"
+
+
+@pytest.mark.parametrize("path", TOC_PAGES)
+def test_screenshots_and_phone_layout(visits, path):
+    info = visits(path)
+    name = screenshot_name(path)
+    for kind in ("desktop", "phone"):
+        shot = SCREENSHOTS / f"{name}-{kind}.png"
+        assert shot.is_file() and shot.stat().st_size > 5000, f"screenshot {shot} missing or empty"
+    assert info["phone_scroll_width"] <= PHONE["width"] + 1, (
+        f"{path} scrolls sideways on a phone: {info['phone_scroll_width']} px wide at {PHONE['width']} px")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Kernel-free sliders.
+
+SLIDER_STATE = """(root) => {
+  const inputs = [...root.querySelectorAll("input[type=range]")];
+  return {
+    values: inputs.map(i => Number(i.value)), max: inputs.map(i => Number(i.max)), min: inputs.map(i => Number(i.min)),
+    outputs: inputs.map(i => i.nextElementSibling ? i.nextElementSibling.textContent : null),
+    labels: inputs.map(i => i.getAttribute("aria-label")),
+    src: root.querySelector("img.bp-slider-frame").src,
+    alt: root.querySelector("img.bp-slider-frame").getAttribute("alt"),
+    rows: [...root.querySelector("table.bp-slider-numbers").rows].map(r => [r.cells[0].textContent, r.cells[1].textContent]),
+  };
+}"""
+
+
+def slider_data(slider):
+    return json.loads(slider.locator("script.bp-slider-data").text_content())
+
+
+def check_shown_frame(state, data, where):
+    """The page shows exactly the stored frame (figure and numbers) of the setting its inputs are at."""
+    index = 0
+    for i, value in enumerate(state["values"]):
+        index = index * len(data["params"][i]) + value
+        assert state["outputs"][i] == data["params"][i][value], f"{where}: label of input {i} is wrong"
+    frame = data["frames"][index]
+    assert state["src"] == "data:image/png;base64," + frame["png"], f"{where}: figure is not the stored frame {index}"
+    assert state["rows"] == [[k, v] for k, v in frame["numbers"].items()], (
+        f"{where}: numbers {state['rows']} are not the stored frame's {frame['numbers']}")
+    return frame
+
+
+def move_to(slider, i, position):
+    """Move input i to a position with the keyboard, as a reader would (Home, then ArrowRight)."""
+    handle = slider.locator("input[type=range]").nth(i)
+    handle.press("Home")
+    for _ in range(position):
+        handle.press("ArrowRight")
+
+
+@pytest.mark.parametrize("path", TOC_PAGES)
+def test_sliders_work(browser, server, path):
+    tab = Tab(browser, server)
+    try:
+        page = tab.goto(path)
+        sliders = page.locator("div.bp-slider")
+        for s in range(sliders.count()):
+            slider = sliders.nth(s)
+            data = slider_data(slider)
+            state = slider.evaluate(SLIDER_STATE)
+            where = f"{path} slider {s + 1}"
+            assert state["alt"], f"{where}: figure has no alt text"
+            assert len(data["frames"]) == math.prod(len(p) for p in data["params"])
+            check_shown_frame(state, data, where + " (initial)")
+            for i in range(len(state["values"])):
+                assert state["max"][i] == len(data["params"][i]) - 1 and state["min"][i] == 0
+                move_to(slider, i, 0)
+                first = slider.evaluate(SLIDER_STATE)
+                check_shown_frame(first, data, f"{where}, input {state['labels'][i]} at 0")
+                for position in range(1, len(data["params"][i])):
+                    slider.locator("input[type=range]").nth(i).press("ArrowRight")
+                    now = slider.evaluate(SLIDER_STATE)
+                    assert now["values"][i] == position
+                    check_shown_frame(now, data, f"{where}, input {state['labels'][i]} at {position}")
+                if len(data["params"][i]) > 1:
+                    assert (now["src"], now["rows"]) != (first["src"], first["rows"]), (
+                        f"{where}: moving {state['labels'][i]} from end to end changes neither figure nor numbers")
+    finally:
+        tab.close()
+    assert not (tab.page_errors + tab.console_errors), f"{path}: {tab.page_errors + tab.console_errors}"
+
+
+@pytest.mark.parametrize("docname", NOTEBOOK_DOCS)
+def test_every_notebook_chapter_has_a_slider(site, docname):
+    if not soup(f"{docname}.html").select("div.bp-slider input[type=range]"):
+        pytest.fail(f"{docname} has no kernel-free slider (bplib.plotting.precomputed_slider): CONTRIBUTING.md item 4")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Chapter 1: the numbers the η slider shows are the numbers bplib computes.
+
+# What chapter 1 tells the reader about its η slider: "steps of gradient descent from (1, 1.5)" on the round
+# bowl f(x, y) = x² + y², and a table of k, x_k, y_k and f(x_k, y_k) after those k steps.
+CH1_START_TEXT, CH1_START = "(1, 1.5)", (1.0, 1.5)
+CH1_LABELS = ["k", "x_k", "y_k", "f(x_k, y_k)"]
+
+
+def parse_number(text):
+    return float(text.strip().replace("\u2212", "-"))
+
+
+def chapter1_expected_numbers(lr, numbers):
+    """bplib's values, computed here, for what chapter 1's slider shows at learning rate ``lr``."""
+    import bplib
+
+    assert list(numbers) == CH1_LABELS, (
+        f"chapter 1's η slider shows {list(numbers)}, this test expects {CH1_LABELS}: update one of them")
+    steps = int(numbers["k"])
+    path = bplib.gradient_descent(lambda p: 2 * p, CH1_START, lr=lr, steps=steps)  # ∇(x² + y²) = 2p
+    x, y = path[-1]
+    return {"x_k": x, "y_k": y, "f(x_k, y_k)": x ** 2 + y ** 2}
+
+
+def test_chapter1_slider_matches_bplib(browser, server):
+    """Chapter 1's η slider, set in the browser to several positions, shows the numbers bplib computes for
+    the η its label shows (first, middle and last positions, so also a divergent η)."""
+    path = f"{CHAPTER1}.html"
+    assert (HTML / path).is_file(), f"{path} was not built"
+    assert CH1_START_TEXT in soup(path).get_text(), f"{path} no longer says the slider starts at {CH1_START_TEXT}"
+    tab = Tab(browser, server)
+    shown = []
+    try:
+        page = tab.goto(path)
+        etas = [s for s in page.locator("div.bp-slider").all()
+                if any("η" in (lab or "") for lab in s.evaluate(SLIDER_STATE)["labels"])]
+        assert etas, f"{path} has no slider with an η input (chapter 1 must show one: CONTRIBUTING.md item 4)"
+        slider = etas[0]
+        data = slider_data(slider)
+        assert len(data["params"]) == 1, "chapter 1's η slider should have one input"
+        n = len(data["params"][0])
+        for position in sorted({0, n // 2, n - 1}):
+            move_to(slider, 0, position)
+            shown.append(slider.evaluate(SLIDER_STATE))
+    finally:
+        tab.close()
+    for state in shown:
+        lr = parse_number(state["outputs"][0])
+        numbers = dict(state["rows"])
+        for label, value in chapter1_expected_numbers(lr, numbers).items():
+            np.testing.assert_allclose(parse_number(numbers[label]), value, rtol=1e-5, atol=1e-300,
+                                       err_msg=f"chapter 1's slider at η = {lr}, '{label}'")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Reader comforts.
+
+@pytest.mark.parametrize("docname", NOTEBOOK_DOCS)
+def test_notebook_download_and_run_locally(browser, server, docname):
+    """The download button offers the chapter's .ipynb, served offline, identical to book/<chapter>.ipynb; a note
+    says how to run it locally."""
+    tab = Tab(browser, server)
+    try:
+        page = tab.goto(f"{docname}.html")
+        link = page.locator(".dropdown-download-buttons a[href$='.ipynb']")
+        assert link.count() == 1, f"{docname}: no .ipynb download button"
+        href = link.get_attribute("href")
+        response = tab.context.request.get(urljoin(tab.page.url, href))
+        assert response.ok, f"{docname}: download {href} -> HTTP {response.status}"
+        body = response.body()
+        note = page.locator(".bp-run-locally")
+        assert note.count() == 1, f"{docname}: no 'run this chapter on your own computer' note"
+        note_text = note.text_content()
+    finally:
+        tab.close()
+    assert json.loads(body)["nbformat"] == 4
+    assert body == (ROOT / f"{docname}.ipynb").read_bytes(), f"{docname}: downloaded notebook differs from the source"
+    assert f"jupyter lab {docname}.ipynb" in note_text and "scripts/install.sh" in note_text
+
+
+def test_search_works_offline(browser, server):
+    tab = Tab(browser, server)
+    try:
+        page = tab.goto("search.html?q=gradient")
+        page.wait_for_selector("#search-results .search-summary", timeout=20000)
+        page.wait_for_function("() => !document.querySelector('#search-progress')?.textContent.trim()",
+                               timeout=20000)
+        hits = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(a => a.href)")
+        summary = page.text_content("#search-results .search-summary")
+    finally:
+        tab.close()
+    assert not tab.offsite and not (tab.page_errors + tab.console_errors)
+    assert hits, f"searching 'gradient' found nothing: {summary!r}"
+    assert any(f"{CHAPTER1}.html" in h for h in hits), f"chapter 1 not among the hits: {hits}"
+
+
+def test_footer_names_the_versions_built_with(site):
+    import numpy
+    import sympy
+
+    import bplib
+    expected = (f"Built and tested with Python {platform.python_version()}, numpy {numpy.__version__}, "
+                f"sympy {sympy.__version__} and bplib {bplib.__version__}.")
+    for path in TOC_PAGES:
+        footer = soup(path).select_one(".bp-built-with")
+        assert footer is not None and footer.get_text(strip=True) == expected, f"{path}: footer {footer}"
+
+
+def test_index_redirects_to_the_first_page(browser, server):
+    tab = Tab(browser, server)
+    try:
+        tab.goto("index.html")
+        tab.page.wait_for_url(f"**/{DOCNAMES[0]}.html", timeout=10000)
+    finally:
+        tab.close()
+
+
+def widget_page(site):
+    """A page embedding an ipywidgets slider the way myst-nb does (the site's own script tags, the widget state
+    ipywidgets' embed API produces), to check the offline widget manager renders it."""
+    import ipywidgets
+    from ipywidgets.embed import embed_data
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"]
+    scripts = "".join(f'<script src="/_static/{src}"></script>' for src in config["nb_ipywidgets_js"])
+    data = embed_data(views=[ipywidgets.IntSlider(value=3, min=0, max=10, description="n")])
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8">{scripts}'
+            f'<script type="application/vnd.jupyter.widget-state+json">{json.dumps(data["manager_state"])}</script>'
+            f'</head><body><script type="application/vnd.jupyter.widget-view+json">{json.dumps(data["view_specs"][0])}'
+            f'</script></body></html>').encode()
+
+
+def test_ipywidgets_manager_works_offline(site, browser, server):
+    _Handler.widget_page = widget_page(site)
+    tab = Tab(browser, server)
+    try:
+        page = tab.goto(WIDGET_CHECK_PATH)
+        page.wait_for_selector(".widget-slider", timeout=20000)
+        readout = page.text_content(".widget-readout")
+    finally:
+        tab.close()
+    assert not tab.offsite, f"the widget manager tried to load: {tab.offsite}"
+    assert not (tab.page_errors + tab.console_errors + tab.failed), tab.page_errors + tab.console_errors + tab.failed
+    assert readout.strip() == "3"

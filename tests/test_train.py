@@ -1,0 +1,185 @@
+"""bplib.train: full-batch / minibatch / stochastic descent with and without momentum, the update rule,
+seeded shuffling, history, the per-epoch callback and bad input."""
+import numpy as np
+import pytest
+
+from bplib import MLP, data
+from bplib.train import History, train
+
+
+def xor_task():
+    X, y = data.xor()
+    # (init seed 2: from some starts, e.g. seed 0, SGD on XOR stalls on the plateau at loss ln 2)
+    return MLP([2, 4, 1], ["tanh", "sigmoid"], "binary_cross_entropy", seed=2), X, y[:, None].astype(float)
+
+
+@pytest.mark.parametrize("batch_size", [None, 2, 1], ids=["full-batch", "minibatch", "stochastic"])
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_training_decreases_the_xor_loss(batch_size, momentum):
+    net, X, Y = xor_task()
+    lr = 0.5 if momentum == 0 else 0.1
+    history = train(net, X, Y, lr=lr, epochs=300, batch_size=batch_size, momentum=momentum, seed=1)
+    assert history.loss[-1] == net.loss(X, Y)
+    assert history.loss[-1] < 0.1 * history.loss[0]
+    assert np.all(np.isfinite(history.loss))
+
+
+@pytest.mark.parametrize("batch_size, momentum", [(None, 0.9), (32, 0.0), (32, 0.9), (1, 0.0)])
+def test_training_learns_circles(batch_size, momentum):
+    X, y = data.circles(n=96, seed=0)
+    net = MLP([2, 8, 1], ["tanh", "sigmoid"], "binary_cross_entropy", seed=0)
+    history = net.train(X, y[:, None], lr={1: 0.05, 32: 1.0}.get(batch_size, 0.5), epochs=60, batch_size=batch_size,
+                        momentum=momentum, seed=0)
+    assert history.loss[-1] < 0.6 * history.loss[0]
+    assert np.mean((net.forward(X)[:, 0] > 0.5) == y) > 0.9
+
+
+def test_digits_net_learns():
+    X, y = data.digits()
+    net = MLP([16, 6, 6, 2], ["relu", "relu", "softmax"], "cross_entropy", init="he", seed=0)
+    net.train(X, data.one_hot(y, 2), lr=0.1, epochs=100, batch_size=4, momentum=0.9)
+    assert np.array_equal(net.forward(X).argmax(axis=1), y)
+
+
+def test_full_batch_update_rule_by_hand():
+    # Two full-batch epochs with momentum α: Δ1 = -η g(w0), w1 = w0 + Δ1; Δ2 = -η g(w1) + α Δ1, w2 = w1 + Δ2,
+    # for every weight matrix and bias vector; g from loss_and_gradients on a copy of the net.
+    net, X, Y = xor_task()
+    lr, alpha = 0.3, 0.8
+    ref = net.copy()
+    _, gw0, gb0 = ref.loss_and_gradients(X, Y)
+    d1 = [-lr * g for g in gw0 + gb0]
+    for p, d in zip(ref.weights + ref.biases, d1):
+        p += d
+    _, gw1, gb1 = ref.loss_and_gradients(X, Y)
+    d2 = [-lr * g + alpha * d for g, d in zip(gw1 + gb1, d1)]
+    for p, d in zip(ref.weights + ref.biases, d2):
+        p += d
+    train(net, X, Y, lr=lr, epochs=2, momentum=alpha)
+    for p, q in zip(net.weights + net.biases, ref.weights + ref.biases):
+        np.testing.assert_allclose(p, q, rtol=1e-14, atol=1e-16)
+
+
+def test_stochastic_epoch_visits_the_seeded_permutation():
+    # batch_size = 1: one update per sample, in the order of default_rng(seed).permutation(N) each epoch
+    X, y = data.linearly_separable(n=6, seed=2)
+    Y = y[:, None].astype(float)
+    net = MLP([2, 1], ["sigmoid"], "half_sse", seed=3)
+    ref = net.copy()
+    rng = np.random.default_rng(11)
+    for _ in range(2):
+        for i in rng.permutation(6):
+            _, gw, gb = ref.loss_and_gradients(X[i:i + 1], Y[i:i + 1])
+            for p, g in zip(ref.weights + ref.biases, gw + gb):
+                p -= 0.7 * g
+    history = train(net, X, Y, lr=0.7, epochs=2, batch_size=1, seed=11)
+    for p, q in zip(net.weights + net.biases, ref.weights + ref.biases):
+        np.testing.assert_allclose(p, q, rtol=1e-13, atol=1e-16)
+    assert len(history.batch_loss) == 12
+
+
+def run(seed, batch_size=3, epochs=5):
+    X, y = data.moons(n=20, seed=0)
+    net = MLP([2, 5, 1], ["tanh", "sigmoid"], "binary_cross_entropy", seed=0)
+    h = train(net, X, y[:, None], lr=0.3, epochs=epochs, batch_size=batch_size, momentum=0.5, seed=seed)
+    return net, h
+
+
+def test_seeded_shuffling_is_reproducible():
+    (a, ha), (b, hb), (c, hc) = run(4), run(4), run(5)
+    for p, q in zip(a.weights + a.biases, b.weights + b.biases):
+        np.testing.assert_array_equal(p, q)
+    assert ha.loss == hb.loss and ha.batch_loss == hb.batch_loss
+    assert hc.batch_loss != ha.batch_loss                     # another seed, another order
+    # full batch does not shuffle: the seed makes no difference
+    assert run(4, batch_size=None)[1].loss == run(5, batch_size=None)[1].loss
+
+
+@pytest.mark.parametrize("n, batch_size, updates_per_epoch", [(20, None, 1), (20, 3, 7), (20, 5, 4), (20, 1, 20),
+                                                               (20, 50, 1)])
+def test_history_lengths(n, batch_size, updates_per_epoch):
+    X, y = data.moons(n=n, seed=0)
+    Xv, yv = data.moons(n=8, seed=1)
+    net = MLP([2, 3, 1], ["tanh", "sigmoid"], "binary_cross_entropy")
+    h = net.train(X, y[:, None], lr=0.1, epochs=4, batch_size=batch_size, validation=(Xv, yv[:, None]))
+    assert isinstance(h, History)
+    assert h.epochs == 4
+    assert len(h.loss) == len(h.val_loss) == len(h.examples_seen) == 5
+    assert h.examples_seen == [0, n, 2 * n, 3 * n, 4 * n]
+    assert len(h.batch_loss) == 4 * updates_per_epoch
+    assert h.val_loss[-1] == net.loss(Xv, yv[:, None])
+
+
+def test_zero_epochs_changes_nothing():
+    net, X, Y = xor_task()
+    keep = [w.copy() for w in net.weights]
+    h = train(net, X, Y, lr=0.1, epochs=0)
+    assert len(h.loss) == 1 and h.batch_loss == []
+    for w, k in zip(net.weights, keep):
+        np.testing.assert_array_equal(w, k)
+
+
+def test_callback_every_epoch_and_early_stop():
+    net, X, Y = xor_task()
+    seen = []
+
+    def callback(epoch, model, history):
+        assert model is net
+        seen.append((epoch, len(history.loss)))
+
+    train(net, X, Y, lr=0.1, epochs=5, callback=callback)
+    assert seen == [(e, e + 1) for e in range(6)]             # epoch 0 (before training) .. 5
+
+    net, X, Y = xor_task()
+    h = train(net, X, Y, lr=0.1, epochs=50, batch_size=2, callback=lambda e, m, hist: e == 3)
+    assert h.epochs == 3 and len(h.loss) == 4 and len(h.batch_loss) == 3 * 2
+
+    net, X, Y = xor_task()
+    keep = [w.copy() for w in net.weights]
+    h = train(net, X, Y, lr=0.1, epochs=50, callback=lambda e, m, hist: True)  # stop before any update
+    assert h.epochs == 0
+    for w, k in zip(net.weights, keep):
+        np.testing.assert_array_equal(w, k)
+
+
+def test_progress_prints_ten_lines(capsys):
+    net, X, Y = xor_task()
+    train(net, X, Y, lr=0.1, epochs=20, progress=True)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 11 and lines[0].startswith("epoch  0/20") and lines[-1].startswith("epoch 20/20")
+
+
+def test_train_method_equals_function():
+    a, X, Y = xor_task()
+    b, _, _ = xor_task()
+    ha = a.train(X, Y, 0.2, 10, batch_size=2, momentum=0.3, seed=3)
+    hb = train(b, X, Y, 0.2, 10, batch_size=2, momentum=0.3, seed=3)
+    assert ha.loss == hb.loss
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(lr=0), ValueError, "lr"), (dict(lr=-0.5), ValueError, "lr"), (dict(lr=float("nan")), ValueError, "lr"),
+    (dict(lr=float("inf")), ValueError, "lr"), (dict(lr="0.1"), TypeError, "lr"),
+    (dict(epochs=-1), ValueError, "epochs"), (dict(epochs=2.0), TypeError, "epochs"),
+    (dict(batch_size=0), ValueError, "batch_size"), (dict(batch_size=1.5), TypeError, "batch_size"),
+    (dict(momentum=1.0), ValueError, "momentum"), (dict(momentum=-0.2), ValueError, "momentum"),
+])
+def test_bad_arguments(kwargs, error, match):
+    net, X, Y = xor_task()
+    args = dict(lr=0.1, epochs=3) | kwargs
+    with pytest.raises(error, match=match):
+        train(net, X, Y, **args)
+
+
+def test_bad_data():
+    net, X, Y = xor_task()
+    with pytest.raises(ValueError, match="X contains NaN"):
+        train(net, np.where(X == 1, np.nan, X), Y, lr=0.1, epochs=1)
+    with pytest.raises(ValueError, match="Y contains NaN or inf"):
+        train(net, X, np.full_like(Y, np.inf), lr=0.1, epochs=1)
+    with pytest.raises(ValueError, match=r"Y must have shape"):
+        train(net, X, Y[:3], lr=0.1, epochs=1)
+    with pytest.raises(ValueError, match=r"X must have shape \(N, 2\)"):
+        train(net, np.zeros((4, 3)), Y, lr=0.1, epochs=1)
+    with pytest.raises(ValueError, match=r"Y must hold labels in \[0, 1\]"):
+        train(net, X, 2 * Y, lr=0.1, epochs=1)
