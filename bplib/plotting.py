@@ -132,19 +132,49 @@ def precomputed_slider(draw, params, alt, initial=None, dpi=80):
 def live_slider(draw, **widgets):
     """Jupyter-only live controls for the same ``draw`` function (needs a running kernel).
 
-    ``widgets`` are ipywidgets ``interact`` abbreviations, e.g. ``lr=(0.01, 1.2, 0.01)``. Tag the cell
-    ``remove-output`` so the static website, which has no kernel, shows no dead controls.
+    ``widgets`` are ipywidgets ``interact`` abbreviations, e.g. ``lr=(0.01, 1.2, 0.01)`` or ``k=[1, 5, 10]``,
+    in the order of ``draw``'s arguments. Tag the cell ``remove-output`` so the static website, which has no
+    kernel, shows no dead controls.
+
+    The figure and numbers are ordinary cell outputs updated through display handles (not an ipywidgets
+    Output widget), so the stored outputs are the same whether the notebook runs in Jupyter, nbconvert or nbval.
     """
     import ipywidgets
     from IPython.display import display
 
-    def show(**setting):
-        fig, numbers = draw(*setting.values())
-        display(fig)
-        plt.close(fig)
-        print("   ".join(f"{k} = {_fmt(v)}" for k, v in numbers.items()))
+    controls = []
+    for name, abbrev in widgets.items():
+        default = abbrev[0] if isinstance(abbrev, list) and abbrev else None
+        control = ipywidgets.interactive.widget_from_abbrev(abbrev, default)
+        if control is None:
+            raise ValueError(f"{name} must be an ipywidgets abbreviation such as (min, max, step) or a list "
+                             f"of values, got {abbrev!r}")
+        control.description = name
+        controls.append(control)
 
-    ipywidgets.interact(show, **widgets)  # returns nothing: a function repr would put an address in the output
+    def render():
+        fig, numbers = draw(*(c.value for c in controls))
+        plt.close(fig)
+        return fig, _Text("   ".join(f"{k} = {_fmt(v)}" for k, v in numbers.items()))
+
+    display(ipywidgets.VBox(controls))
+    handles = [display(out, display_id=True) for out in render()]
+
+    def update(_change):
+        for handle, out in zip(handles, render()):
+            handle.update(out)
+
+    for control in controls:
+        control.observe(update, names="value")
+
+
+class _Text:
+    # Plain text shown through a display handle (a bare str would be shown with quotes).
+    def __init__(self, text):
+        self.text = text
+
+    def __repr__(self):
+        return self.text
 
 
 def plot_points(ax, X, y):
