@@ -56,7 +56,12 @@ def draw_graph(root, ax=None, fmt=".4g", title=None, leaves="left"):
                 depth[node] = min(depth[s] for s in g.successors(node)) - 1
     for node, d in depth.items():
         g.nodes[node]["layer"] = d
-    pos = nx.multipartite_layout(g, subset_key="layer")
+    # Layers as lists in graph order: networkx groups a string subset_key into sets of nodes, whose order
+    # follows the nodes' hashes (here id()s, i.e. memory addresses) and so changed from run to run.
+    layers = {}
+    for node in g.nodes:
+        layers.setdefault(depth[node], []).append(node)
+    pos = nx.multipartite_layout(g, subset_key=layers)
     if ax is None:
         width = 2.2 * (max(depth.values()) + 1)
         height = 1.0 + 0.9 * max(list(depth.values()).count(d) for d in set(depth.values()))

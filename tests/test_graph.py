@@ -62,3 +62,30 @@ def test_root_must_be_a_value():
         to_networkx(3.0)
     with pytest.raises(TypeError, match="root"):
         draw_graph("f")
+
+
+@pytest.mark.parametrize("leaves, column_of_z", [("left", "x"), ("near", "q")])
+def test_leaf_columns(leaves, column_of_z):
+    # columns are depths: x, y at 0, '+' 1, q 2, '*' 3, f 4.  "left" puts the leaf z with x (depth 0);
+    # "near" puts it just before the '*' that uses it, i.e. in q's column (depth 2).
+    ax = draw_graph(expression(), leaves=leaves)
+    x_of = {t.get_text().split("\n")[0]: t.get_position()[0] for t in ax.texts}
+    assert x_of["z"] == pytest.approx(x_of[column_of_z])
+    assert x_of["z"] != pytest.approx(x_of["f"])
+    plt.close(ax.figure)
+
+
+def test_bad_leaves():
+    with pytest.raises(ValueError, match="leaves must be"):
+        draw_graph(expression(), leaves="right")
+
+
+def test_layout_does_not_depend_on_memory_addresses():
+    # networkx groups a layer given by attribute name into a set of node keys, ordered by their hashes (id()s
+    # here), so the same expression could be laid out differently from run to run; draw_graph passes lists.
+    drawn = []
+    for _ in range(8):
+        ax = draw_graph(expression(), leaves="left")
+        drawn.append(sorted((t.get_text(), t.get_position()) for t in ax.texts))
+        plt.close(ax.figure)
+    assert all(d == drawn[0] for d in drawn)
