@@ -432,7 +432,9 @@ def move_to(slider, i, position):
 
 
 @pytest.mark.parametrize("path", TOC_PAGES)
-def test_sliders_work(browser, server, path):
+def test_sliders_work(site, browser, server, path):
+    if not soup(path).select("div.bp-slider"):
+        return  # nothing to move on this page (test_every_notebook_chapter_has_a_slider wants one per chapter)
     tab = Tab(browser, server)
     try:
         page = tab.goto(path)
