@@ -15,6 +15,7 @@ import json
 
 import matplotlib.pyplot as plt
 import numpy as np
+from PIL import Image
 
 # Red vs blue stays distinguishable for the common red-green colour blindness; the markers differ too.
 CLASS_STYLES = [dict(color="#d62728", marker="o", label="red (0)"),
@@ -24,10 +25,14 @@ _ids = itertools.count(1)
 
 
 def _png(fig, dpi):
+    # A 256-colour palette PNG: a plot looks the same and the embedded frames are 2-3 times smaller.
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
     plt.close(fig)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
+    image = Image.open(buf).convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return base64.b64encode(out.getvalue()).decode("ascii")
 
 
 def _fmt(x):
