@@ -43,6 +43,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+FILE_NAME = re.compile(r"\.(png|jpe?g|svg|gif)$", re.I)  # Sphinx's fallback alt text is the image's path
 WIDGET_CHECK_PATH = "/__widget_check__.html"  # served from memory by the test server, never written to the site
 
 
@@ -83,10 +84,12 @@ def site():
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1200)
     elapsed = time.perf_counter() - start
-    log = proc.stdout + proc.stderr
-    assert proc.returncode == 0, f"`{' '.join(cmd[1:])}` failed ({elapsed:.0f} s):\n{log[-6000:]}"
+    log = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)
     warnings = [line for line in log.splitlines() if "WARNING" in line or "ERROR" in line]
-    assert not warnings, "site build printed warnings:\n" + "\n".join(warnings)
+    shown = "\n".join(warnings[:25]) + (f"\n... and {len(warnings) - 25} more" if len(warnings) > 25 else "")
+    assert proc.returncode == 0, (f"`jupyter-book {' '.join(cmd[1:])}` failed ({elapsed:.0f} s), "
+                                  f"{len(warnings)} warnings/errors:\n{shown or log[-4000:]}")
+    assert not warnings, f"the site build printed {len(warnings)} warnings:\n{shown}"
     print(f"\nsite built in {elapsed:.1f} s")
     return HTML
 
@@ -182,7 +185,8 @@ INSPECT_PAGE = r"""() => {
   const raw = [];
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     if (n.parentElement.closest(skip)) continue;
-    const m = n.textContent.match(/\$\$|\\\(|\\\)|\\\[|\\\]|\\begin\{/);
+    // $$, \( \) \[ \], \begin{, or an inline $...$ holding TeX-ish characters
+    const m = n.textContent.match(/\$\$|\\\(|\\\)|\\\[|\\\]|\\begin\{|\$[^$\n]*[\\^_{}][^$\n]*\$/);
     if (m) raw.push(n.textContent.trim().slice(0, 120));
   }
   const math = [...document.querySelectorAll(".math")];
@@ -333,6 +337,40 @@ def test_numbered_references_match_their_targets(site, path):
     assert not problems, f"{path}:\n" + "\n".join(problems)
 
 
+@pytest.mark.parametrize("docname", NOTEBOOK_DOCS)
+def test_figures_have_captions_and_alt_text(site, docname):
+    """Every plotted output (outside the sliders, whose text says what they show) is a numbered figure with a
+    caption and real alt text, set through the cell's ``mystnb`` metadata (CONTRIBUTING.md item 5)."""
+    problems = []
+    for img in soup(f"{docname}.html").select(".cell_output img"):
+        if img.find_parent(class_="bp-slider"):
+            continue
+        figure = img.find_parent("figure")
+        caption = figure.find("figcaption") if figure else None
+        if caption is None or not caption.get_text(strip=True):
+            problems.append(f"image without a caption: {img.get('src', '')[:60]}")
+        alt = (img.get("alt") or "").strip()
+        if not alt or FILE_NAME.search(alt):
+            problems.append(f"image without alt text: {img.get('src', '')[:60]}")
+    assert not problems, f"{docname}:\n" + "\n".join(problems)
+
+
+HAND_NUMBERED = re.compile(r"\b(Equation|Eq\.|Figure|Fig\.)\s*\(?\d")
+
+
+@pytest.mark.parametrize("docname", NOTEBOOK_DOCS)
+def test_chapter_links_notation_and_numbers_by_label(site, docname):
+    """A chapter links its symbols to the notation page, and refers to equations and figures by label
+    (rendered as links), never by a hand-typed number."""
+    page = soup(f"{docname}.html")
+    article = page.select_one("article") or page
+    assert article.select("a[href*='notation.html']"), f"{docname} never links to the notation page"
+    typed = [text.strip()[:80] for text in article.find_all(string=HAND_NUMBERED)
+             if not text.find_parent(["a", "code", "pre", "script", "style"])
+             and not text.find_parent(class_=["caption-number", "highlight", "cell_input"])]
+    assert not typed, f"{docname} has hand-typed equation/figure numbers: {typed}"
+
+
 # --------------------------------------------------------------------------------------------------------------
 # In the browser, every page.
 
@@ -375,8 +413,8 @@ def test_images_load(visits, path):
     images = visits(path)["images"]
     broken = [img["src"] for img in images if not img["ok"]]
     assert not broken, f"{path}: images that did not load: {broken}"
-    no_alt = [img["src"] for img in images if not (img["alt"] or "").strip()]
-    assert not no_alt, f"{path}: images without alt text: {no_alt}"
+    no_alt = [img["src"] for img in images if not (img["alt"] or "").strip() or FILE_NAME.search(img["alt"])]
+    assert not no_alt, f"{path}: images without alt text (or with a file name as alt text): {no_alt}"
 
 
 @pytest.mark.parametrize("path", TOC_PAGES)
