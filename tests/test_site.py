@@ -73,7 +73,8 @@ CHAPTER1 = next((d for d in NOTEBOOK_DOCS if Path(d).name.startswith("01_")), "b
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Session fixtures: the build, a static server, the browser, and one visit per page.
+# Fixtures: the build (once per session), then a static server, the browser and one visit per page, closed at
+# the end of this module (so no Playwright event loop lingers while nbval runs the notebooks).
 
 @pytest.fixture(scope="session")
 def site():
@@ -111,7 +112,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         super().do_GET()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def server(site):
     """A plain static server for _build/html on a free 127.0.0.1 port; yields its base URL."""
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(site)))
@@ -122,7 +123,7 @@ def server(site):
     httpd.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `bash scripts/install.sh` (apt-get install chromium)"
     from playwright.sync_api import sync_playwright
@@ -207,7 +208,7 @@ def screenshot_name(path):
     return path.removesuffix(".html").replace("/", "__")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def visits(browser, server):
     """Visit each page once (desktop, then phone width) and keep what was seen; tests below read from it."""
     seen = {}
