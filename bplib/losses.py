@@ -111,9 +111,9 @@ def _sigmoid_binary_cross_entropy(z, a, y):
 
 
 def _sigmoid_cross_entropy(z, a, y):
-    # -y log σ(z) = y softplus(-z);  ∂L/∂z = -y (1 - σ(z))/N.
+    # -y log σ(z) = y softplus(-z);  ∂L/∂z = -y (1 - σ(z))/N = -y σ(-z)/N (σ(-z) keeps its precision for z ≫ 0).
     n = len(z)
-    return float(np.sum(y * softplus(-z)) / n), -y * (1.0 - a) / n
+    return float(np.sum(y * softplus(-z)) / n), -y * activations.sigmoid(-z) / n
 
 
 FUSED = {
