@@ -1,6 +1,6 @@
 """Sphinx extension for the book's website (loaded from ``_config.yml`` as a local extension).
 
-It does three things, all at build time:
+It does five things, all at build time:
 
 1. **Offline JavaScript.** MathJax 3, RequireJS and the ipywidgets HTML manager are npm packages pinned in
    ``package.json``/``package-lock.json`` and installed into ``node_modules/`` by ``scripts/install.sh``
