@@ -12,6 +12,8 @@ import sys, time, nbformat
 path, start = sys.argv[1], float(sys.argv[2])
 nb = nbformat.read(path, as_version=4)
 nb.metadata.pop("widgets", None)
+for cell in nb.cells:                      # execution timestamps only add noise to every diff
+    cell.metadata.pop("execution", None)
 nbformat.write(nb, path)
 print(f"{path:<45} {time.time() - start:6.1f} s")
 PY

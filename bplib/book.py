@@ -1,0 +1,29 @@
+"""Small display helpers the chapters share: numbers into the prose, tables onto the page. No mathematics here.
+
+``glue_number`` stores a number for myst-nb's ``{glue:text}`` rounded to a few significant digits, so the stored
+output (which nbval compares) does not depend on the last bits of float arithmetic, which may differ between
+CPUs; the prose shows fewer digits still.
+"""
+import numbers
+
+
+def glue_number(key, value, digits=6):
+    """``myst_nb.glue`` a number for the prose: ints as ints, floats rounded to ``digits`` significant digits."""
+    from myst_nb import glue
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"value must be a real number, got {value!r}")
+    value = int(value) if isinstance(value, numbers.Integral) else float(f"{float(value):.{digits}g}")
+    glue(key, value, display=False)
+
+
+def html_table(header, rows, digits=6):
+    """Display ``rows`` (lists of cells) under ``header`` as an HTML table; floats get ``digits`` significant digits."""
+    from IPython.display import HTML, display
+
+    def cell(v):
+        return f"{v:.{digits}g}" if isinstance(v, float) else str(v)
+
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>" for row in rows)
+    display(HTML(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"))
