@@ -17,58 +17,87 @@ softmax + cross-entropy the delta is the famous :math:`(a - y)/N`.
 import numpy as np
 
 from . import activations
-from ._checks import lookup
+import functools
+
+from ._checks import as_finite_array, lookup
+
+def _checked(labels=False):
+    # Validate (a, y) before a loss or its gradient: finite arrays of one shape (numpy would silently broadcast
+    # a (N, 1) output against (N,) targets into an (N, N) loss), and for the cross-entropies labels in [0, 1].
+    def wrap(f):
+        @functools.wraps(f)
+        def checked(a, y):
+            a, y = as_finite_array(a, "a"), as_finite_array(y, "y")
+            if a.shape != y.shape:
+                raise ValueError(f"a and y must have the same shape (N, K), got {a.shape} and {y.shape}")
+            if labels and y.size and (y.min() < 0 or y.max() > 1):
+                raise ValueError(f"y must hold labels in [0, 1] for {f.__name__}, got values in "
+                                 f"[{y.min():g}, {y.max():g}]")
+            return f(a, y)
+        return checked
+    return wrap
+
 
 # Smallest probability a log is taken of on the generic (non-fused) path; keeps log and 1/a finite.
 _TINY = 1e-300
 
 
+@_checked()
 def sse(a, y):
     r""":math:`L = \sum (a - y)^2`."""
     return float(np.sum((a - y) ** 2))
 
 
+@_checked()
 def sse_grad(a, y):
     r""":math:`\partial L/\partial a = 2(a - y)`."""
     return 2.0 * (a - y)
 
 
+@_checked()
 def half_sse(a, y):
     r""":math:`L = \tfrac12 \sum (a - y)^2`."""
     return 0.5 * sse(a, y)
 
 
+@_checked()
 def half_sse_grad(a, y):
     r""":math:`\partial L/\partial a = a - y`."""
     return a - y
 
 
+@_checked()
 def mse(a, y):
     r""":math:`L = \frac{1}{NK}\sum (a - y)^2` (mean over all N×K entries)."""
     return sse(a, y) / np.size(a)
 
 
+@_checked()
 def mse_grad(a, y):
     r""":math:`\partial L/\partial a = \frac{2}{NK}(a - y)`."""
     return sse_grad(a, y) / np.size(a)
 
 
+@_checked(labels=True)
 def cross_entropy(a, y):
     r""":math:`L = -\frac1N \sum y \log a` (N = number of rows)."""
     return float(-np.sum(y * np.log(np.maximum(a, _TINY))) / len(a))
 
 
+@_checked(labels=True)
 def cross_entropy_grad(a, y):
     r""":math:`\partial L/\partial a = -\frac{1}{N}\,y / a`."""
     return -y / np.maximum(a, _TINY) / len(a)
 
 
+@_checked(labels=True)
 def binary_cross_entropy(a, y):
     r""":math:`L = -\frac{1}{NK}\sum y\log a + (1-y)\log(1-a)`."""
     terms = y * np.log(np.maximum(a, _TINY)) + (1 - y) * np.log(np.maximum(1 - a, _TINY))
     return float(-np.sum(terms) / np.size(a))
 
 
+@_checked(labels=True)
 def binary_cross_entropy_grad(a, y):
     r""":math:`\partial L/\partial a = \frac{1}{NK}\left(\frac{1-y}{1-a} - \frac{y}{a}\right)`."""
     return ((1 - y) / np.maximum(1 - a, _TINY) - y / np.maximum(a, _TINY)) / np.size(a)

@@ -54,7 +54,7 @@ def perceptron(X, y, lr=1.0, epochs=100, w0=None, b0=0.0):
     w = np.zeros(X.shape[1]) if w0 is None else as_finite_array(w0, "w0", ndim=1).copy()
     if w.shape != (X.shape[1],):
         raise ValueError(f"w0 must have shape ({X.shape[1]},), got {w.shape}")
-    b = float(b0)
+    b = float(as_finite_array(b0, "b0", ndim=0))
     ws, bs, mistakes = [w.copy()], [b], []
     for _ in range(epochs):
         wrong = 0
@@ -74,6 +74,11 @@ def perceptron(X, y, lr=1.0, epochs=100, w0=None, b0=0.0):
 
 def sigmoid_neuron_gradient(w, b, X, y):
     r"""``(E, dE/dw, dE/db)`` for :math:`E = \sum (\sigma(Xw + b) - y)^2`."""
+    X, y = _check_xy(X, y)
+    w = as_finite_array(w, "w", ndim=1)
+    if w.shape != (X.shape[1],):
+        raise ValueError(f"w must have shape ({X.shape[1]},) to match X, got {w.shape}")
+    b = float(as_finite_array(b, "b", ndim=0))
     h = sigmoid(X @ w + b)
     r = 2.0 * (h - y) * h * (1.0 - h)                      # ∂E/∂z_n = 2(h_n - y_n) σ'(z_n)
     return float(np.sum((h - y) ** 2)), X.T @ r, float(r.sum())

@@ -165,3 +165,25 @@ def test_unknown_loss_lists_the_valid_ones():
         L.output_delta("hinge", "sigmoid", np.zeros((1, 1)), np.zeros((1, 1)), np.zeros((1, 1)))
     with pytest.raises(ValueError, match=r"activation.*'tanh'"):
         L.output_delta("mse", "gelu", np.zeros((1, 1)), np.zeros((1, 1)), np.zeros((1, 1)))
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("which", [0, 1])
+def test_standalone_losses_refuse_mismatched_shapes(name, which):
+    # (N, 1) against (N,) would broadcast to an (N, N) loss; both the loss and its gradient refuse it.
+    fn = L.LOSSES[name][which]
+    with pytest.raises(ValueError, match=r"a and y must have the same shape \(N, K\), got \(4, 1\) and \(4,\)"):
+        fn(np.full((4, 1), 0.5), np.full(4, 0.5))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_standalone_losses_refuse_non_finite_input(name):
+    with pytest.raises(ValueError, match="a contains NaN or inf"):
+        L.LOSSES[name][0](np.array([[np.nan, 0.5]]), np.array([[0.0, 1.0]]))
+
+
+@pytest.mark.parametrize("name", L.PROBABILISTIC)
+def test_cross_entropies_refuse_labels_outside_0_1(name):
+    for fn in L.LOSSES[name]:
+        with pytest.raises(ValueError, match=r"y must hold labels in \[0, 1\]"):
+            fn(np.full((2, 2), 0.5), np.array([[0.0, 1.0], [2.0, 0.0]]))

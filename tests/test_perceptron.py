@@ -116,3 +116,22 @@ def test_bad_input():
         train_sigmoid_neuron(X, y, w0=[1.0])
     with pytest.raises(ValueError, match="epochs"):
         perceptron(X, y, epochs=-1)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(w=np.zeros(3)), r"w must have shape \(2,\) to match X, got \(3,\)"),
+    (dict(b=np.nan), "b contains NaN or inf"),
+    (dict(b=[0.0, 1.0]), "b must be a 0-D array"),
+    (dict(y=np.array([0.0, 2.0])), "y must hold labels 0 or 1"),
+])
+def test_sigmoid_neuron_gradient_rejects_bad_input(kwargs, match):
+    args = dict(w=np.zeros(2), b=0.0, X=np.array([[0.0, 1.0], [1.0, 0.0]]), y=np.array([0.0, 1.0]))
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        sigmoid_neuron_gradient(**args)
+
+
+def test_perceptron_rejects_non_finite_b0():
+    X, y = data.xor()
+    with pytest.raises(ValueError, match="b0 contains NaN or inf"):
+        perceptron(X, y, b0=np.inf)
