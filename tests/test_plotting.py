@@ -6,6 +6,7 @@ import json
 import re
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 
 from bplib import data
@@ -100,3 +101,25 @@ def test_decision_map():
     assert seen == [(900, 2)]
     assert ax.get_xlim() == (-1, 1) and ax.get_ylim() == (-2, 2)
     plt.close(fig)
+
+
+# Machado, Oliveira & Fernandes (2009) simulation matrices (severity 1.0) for linear RGB.
+_CVD = {
+    "protanopia": np.array([[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                            [-0.003882, -0.048116, 1.051998]]),
+    "deuteranopia": np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                              [-0.011820, 0.042940, 0.968881]]),
+    "tritanopia": np.array([[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
+                            [0.004733, 0.691367, 0.303900]]),
+}
+
+
+@pytest.mark.parametrize("vision", ["normal", *_CVD])
+def test_class_colours_stay_apart_for_colour_blind_readers(vision):
+    # Simulate the two class colours as a colour-blind reader sees them and require a clear difference
+    # (distance >= 0.15 in linear RGB, about a 10% grey-level step), besides the different markers.
+    import matplotlib.colors as mcolors
+    srgb = np.array([mcolors.to_rgb(s["color"]) for s in CLASS_STYLES])
+    linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    seen = linear if vision == "normal" else np.clip(linear @ _CVD[vision].T, 0, 1)
+    assert np.linalg.norm(seen[0] - seen[1]) >= 0.15
