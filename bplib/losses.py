@@ -14,12 +14,13 @@ Shapes: ``a`` (the network's output) and ``y`` (the targets) are both (N, K): N 
 works on the logits z (log-sum-exp / softplus), so losses and deltas stay finite for logits of ±1000, and for
 softmax + cross-entropy the delta is the famous :math:`(a - y)/N`.
 """
+import functools
+
 import numpy as np
 
 from . import activations
-import functools
-
 from ._checks import as_finite_array, lookup
+
 
 def _checked(labels=False):
     # Validate (a, y) before a loss or its gradient: finite arrays of one shape (numpy would silently broadcast

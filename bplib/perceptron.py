@@ -78,7 +78,11 @@ def sigmoid_neuron_gradient(w, b, X, y):
     w = as_finite_array(w, "w", ndim=1)
     if w.shape != (X.shape[1],):
         raise ValueError(f"w must have shape ({X.shape[1]},) to match X, got {w.shape}")
-    b = float(as_finite_array(b, "b", ndim=0))
+    return _sigmoid_neuron_gradient(w, float(as_finite_array(b, "b", ndim=0)), X, y)
+
+
+def _sigmoid_neuron_gradient(w, b, X, y):
+    # The formula, for inputs already checked (the training loop checks once, not every epoch).
     h = sigmoid(X @ w + b)
     r = 2.0 * (h - y) * h * (1.0 - h)                      # ∂E/∂z_n = 2(h_n - y_n) σ'(z_n)
     return float(np.sum((h - y) ** 2)), X.T @ r, float(r.sum())
@@ -96,7 +100,7 @@ def train_sigmoid_neuron(X, y, lr=0.1, epochs=100, w0=None, b0=0.0):
         raise ValueError(f"w0 must have shape ({d},), got {w0.shape}")
 
     def grad(theta):
-        _, gw, gb = sigmoid_neuron_gradient(theta[:d], theta[d], X, y)
+        _, gw, gb = _sigmoid_neuron_gradient(theta[:d], theta[d], X, y)
         return np.append(gw, gb)
 
     return gradient_descent(grad, np.append(w0, b0), lr, epochs)
@@ -104,4 +108,5 @@ def train_sigmoid_neuron(X, y, lr=0.1, epochs=100, w0=None, b0=0.0):
 
 def sigmoid_neuron_error(path, X, y):
     """E for every row (w, b) of a path from :func:`train_sigmoid_neuron`, shape (epochs + 1,)."""
-    return np.array([sigmoid_neuron_gradient(theta[:-1], theta[-1], X, y)[0] for theta in path])
+    X, y = _check_xy(X, y)
+    return np.array([_sigmoid_neuron_gradient(theta[:-1], theta[-1], X, y)[0] for theta in path])
