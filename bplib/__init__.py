@@ -1,13 +1,18 @@
 """bplib: the numeric core of the interactive backpropagation textbook (pure numpy, float64).
 
-Modules, one concept each: ``gradient_descent``, ``activations``, ``losses``, ``init``, ``mlp``, ``train``,
-``autograd`` (+ ``graph`` to draw it), ``gradcheck``, ``perceptron``, ``data``, ``plotting``.
+Modules, one concept each: ``descent`` (gradient descent on a function), ``optim`` (update rules),
+``activation_functions``, ``losses``, ``init``, ``mlp``, ``train``, ``metrics``, ``autograd``, ``gradcheck``,
+``perceptron``, ``data``. Display code (sliders, glue, figures) lives apart, in the ``bpbook`` package:
+importing bplib imports no plotting or widget library.
 """
-from . import activations, autograd, data, gradcheck, init, losses, perceptron, train
+from . import (activation_functions, autograd, data, descent, gradcheck, init, losses, metrics, mlp, optim,
+               perceptron, train)
 from .autograd import Value
-from .gradient_descent import gradient_descent
+from .descent import gradient_descent
+from .metrics import accuracy, steps_to_tolerance
 from .mlp import MLP
 
-__version__ = "0.1.0"
-__all__ = ["MLP", "Value", "gradient_descent", "activations", "autograd", "data", "gradcheck", "init", "losses",
-           "perceptron", "train", "__version__"]
+__version__ = "0.2.0"
+__all__ = ["MLP", "Value", "accuracy", "gradient_descent", "steps_to_tolerance", "activation_functions",
+           "autograd", "data", "descent", "gradcheck", "init", "losses", "metrics", "mlp", "optim", "perceptron",
+           "train", "__version__"]

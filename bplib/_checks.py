@@ -30,7 +30,7 @@ def positive_number(x, name):
     return float(x)
 
 
-def nonnegative_int(x, name, minimum=0):
+def int_at_least(x, name, minimum=0):
     """Return ``x`` after checking it is an int >= ``minimum``."""
     if isinstance(x, bool) or not isinstance(x, numbers.Integral):
         raise TypeError(f"{name} must be an integer >= {minimum}, got {x!r}")

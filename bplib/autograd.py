@@ -12,7 +12,7 @@ primitives (``a - b = a + (-b)``, ``a / b = a * b**-1``), so each derivative rul
 import math
 import numbers
 
-from .activations import sigmoid as _sigmoid
+from .activation_functions import sigmoid as _sigmoid
 
 
 class Value:
@@ -119,6 +119,16 @@ class Value:
                 stack.append((v, True))
                 stack.extend((c, False) for c in v._prev if id(c) not in seen)
         return topo
+
+    @property
+    def op(self):
+        """The operation that made this Value (``"+"``, ``"*"``, ``"exp"``, ...), or ``""`` for an input."""
+        return self._op
+
+    @property
+    def children(self):
+        """The Values this one was computed from (empty for an input or a constant)."""
+        return self._prev
 
     # Derived ops: built from the primitives above, so no new derivative rules.
     def __neg__(self): return self * -1

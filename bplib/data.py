@@ -5,7 +5,7 @@ Classification sets return ``(X, y)``: X of shape (N, D) and integer labels y of
 """
 import numpy as np
 
-from ._checks import nonnegative_int
+from ._checks import int_at_least
 
 
 def one_hot(labels, k=None):
@@ -13,7 +13,7 @@ def one_hot(labels, k=None):
     labels = np.asarray(labels)
     if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer) or (labels.size and labels.min() < 0):
         raise ValueError(f"labels must be a 1-D array of non-negative ints, got {labels!r}")
-    k = int(labels.max()) + 1 if k is None else nonnegative_int(k, "k", minimum=1)
+    k = int(labels.max()) + 1 if k is None else int_at_least(k, "k", minimum=1)
     if labels.size and labels.max() >= k:
         raise ValueError(f"labels must be < k = {k}, got a label {labels.max()}")
     return np.eye(k)[labels]
@@ -21,7 +21,7 @@ def one_hot(labels, k=None):
 
 def linearly_separable(n=40, margin=0.2, seed=0):
     """Red (0) / blue (1) points in [-1, 1]² split by the line x₁ + x₂ = 0.3 with a gap of ``margin``."""
-    n = nonnegative_int(n, "n", minimum=2)
+    n = int_at_least(n, "n", minimum=2)
     rng = np.random.default_rng(seed)
     X = np.empty((0, 2))
     while len(X) < n:
@@ -39,7 +39,7 @@ def xor():
 
 def circles(n=200, noise=0.1, factor=0.5, seed=0):
     """Two concentric rings (outer: label 0, radius 1; inner: label 1, radius ``factor``), Gaussian noise."""
-    n = nonnegative_int(n, "n", minimum=2)
+    n = int_at_least(n, "n", minimum=2)
     rng = np.random.default_rng(seed)
     y = np.arange(n) % 2
     angle = rng.uniform(0, 2 * np.pi, n)
@@ -50,7 +50,7 @@ def circles(n=200, noise=0.1, factor=0.5, seed=0):
 
 def moons(n=200, noise=0.1, seed=0):
     """Two interleaving half circles (labels 0 and 1), Gaussian noise."""
-    n = nonnegative_int(n, "n", minimum=2)
+    n = int_at_least(n, "n", minimum=2)
     rng = np.random.default_rng(seed)
     y = np.arange(n) % 2
     t = rng.uniform(0, np.pi, n)
@@ -62,7 +62,7 @@ def moons(n=200, noise=0.1, seed=0):
 
 def noisy_sine(n=20, noise=0.2, seed=0):
     """Regression data y = sin(πx) + noise for x in [-1, 1]: shapes (n, 1) and (n, 1)."""
-    n = nonnegative_int(n, "n", minimum=1)
+    n = int_at_least(n, "n", minimum=1)
     rng = np.random.default_rng(seed)
     x = np.sort(rng.uniform(-1, 1, n))
     return x[:, None], (np.sin(np.pi * x) + noise * rng.standard_normal(n))[:, None]
@@ -82,7 +82,7 @@ def digits(noise=0.0, copies=1, seed=0):
     ``copies > 1`` each drawing is repeated; ``noise`` is the probability that a pixel is flipped (seeded), for a
     held-out set of imperfect digits.
     """
-    copies = nonnegative_int(copies, "copies", minimum=1)
+    copies = int_at_least(copies, "copies", minimum=1)
     if not 0 <= noise <= 1:
         raise ValueError(f"noise must be a probability in [0, 1], got {noise!r}")
     drawings = [(s, 0) for s in _ZEROS] + [(s, 1) for s in _ONES]

@@ -7,119 +7,89 @@ Shapes: ``a`` (the network's output) and ``y`` (the targets) are both (N, K): N 
 ``half_sse``               :math:`\tfrac12 \sum_{n,k} (a_{nk} - y_{nk})^2`
 ``mse``                    :math:`\frac{1}{NK} \sum_{n,k} (a_{nk} - y_{nk})^2`
 ``cross_entropy``          :math:`-\frac1N \sum_{n,k} y_{nk} \log a_{nk}`
-``binary_cross_entropy``   :math:`-\frac{1}{NK} \sum_{n,k} y_{nk}\log a_{nk} + (1-y_{nk})\log(1-a_{nk})`
+``binary_cross_entropy``   :math:`-\frac{1}{NK} \sum_{n,k} \big[y_{nk}\log a_{nk} + (1-y_{nk})\log(1-a_{nk})\big]`
 =========================  =====================================================================
 
 :func:`output_delta` is what backprop starts from. For a sigmoid or softmax output under a cross-entropy it
 works on the logits z (log-sum-exp / softplus), so losses and deltas stay finite for logits of ±1000, and for
 softmax + cross-entropy the delta is the famous :math:`(a - y)/N`.
 """
-import functools
+from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
-from . import activations
+from . import activation_functions
 from ._checks import as_finite_array, lookup
-
-
-def _checked(labels=False):
-    # Validate (a, y) before a loss or its gradient: finite arrays of one shape (numpy would silently broadcast
-    # a (N, 1) output against (N,) targets into an (N, N) loss), and for the cross-entropies labels in [0, 1].
-    def wrap(f):
-        @functools.wraps(f)
-        def checked(a, y):
-            a, y = as_finite_array(a, "a"), as_finite_array(y, "y")
-            if a.shape != y.shape:
-                raise ValueError(f"a and y must have the same shape (N, K), got {a.shape} and {y.shape}")
-            if labels and y.size and (y.min() < 0 or y.max() > 1):
-                raise ValueError(f"y must hold labels in [0, 1] for {f.__name__}, got values in "
-                                 f"[{y.min():g}, {y.max():g}]")
-            return f(a, y)
-        return checked
-    return wrap
-
 
 # Smallest probability a log is taken of on the generic (non-fused) path; keeps log and 1/a finite.
 _TINY = 1e-300
 
 
-@_checked()
-def sse(a, y):
-    r""":math:`L = \sum (a - y)^2`."""
+@dataclass(frozen=True)
+class Loss:
+    r"""A loss as a small object, like network2's cost classes: ``fn(a, y)`` is :math:`L` and ``grad(a, y)`` is
+    :math:`\partial L/\partial a`, both for (N, K) arrays.
+
+    Calling the object, ``loss(a, y)``, and :meth:`gradient` check their inputs first; ``fn`` and ``grad`` are the
+    bare formulas that backprop calls once :class:`~bplib.mlp.MLP` has checked its inputs.
+    ``probabilistic`` losses take logs of the output, so ``a`` must be a probability and ``y`` a label in [0, 1].
+    """
+
+    name: str
+    fn: Callable
+    grad: Callable
+    probabilistic: bool = False
+
+    def __call__(self, a, y):
+        return self.fn(*self.check(a, y))
+
+    def gradient(self, a, y):
+        r""":math:`\partial L/\partial a`, after checking ``a`` and ``y``."""
+        return self.grad(*self.check(a, y))
+
+    def check(self, a, y):
+        """``(a, y)`` as float arrays of one shape (numpy would silently broadcast a (N, 1) output against (N,)
+        targets into an (N, N) loss); for the probabilistic losses, labels in [0, 1]."""
+        a, y = as_finite_array(a, "a"), as_finite_array(y, "y")
+        if a.shape != y.shape:
+            raise ValueError(f"a and y must have the same shape (N, K), got {a.shape} and {y.shape}")
+        if self.probabilistic and y.size and (y.min() < 0 or y.max() > 1):
+            raise ValueError(f"y must hold labels in [0, 1] for {self.name}, got values in "
+                             f"[{y.min():g}, {y.max():g}]")
+        return a, y
+
+
+def _sse(a, y):
     return float(np.sum((a - y) ** 2))
 
 
-@_checked()
-def sse_grad(a, y):
-    r""":math:`\partial L/\partial a = 2(a - y)`."""
-    return 2.0 * (a - y)
+def _binary_terms(a, y):
+    return y * np.log(np.maximum(a, _TINY)) + (1 - y) * np.log(np.maximum(1 - a, _TINY))
 
 
-@_checked()
-def half_sse(a, y):
-    r""":math:`L = \tfrac12 \sum (a - y)^2`."""
-    return 0.5 * sse(a, y)
+#: :math:`L = \sum (a - y)^2`, :math:`\partial L/\partial a = 2(a - y)`.
+sse = Loss("sse", _sse, lambda a, y: 2.0 * (a - y))
+#: :math:`L = \tfrac12 \sum (a - y)^2`, :math:`\partial L/\partial a = a - y`.
+half_sse = Loss("half_sse", lambda a, y: 0.5 * _sse(a, y), lambda a, y: a - y)
+#: :math:`L = \frac{1}{NK}\sum (a - y)^2` (mean over all N×K entries), :math:`\partial L/\partial a = \frac{2}{NK}(a - y)`.
+mse = Loss("mse", lambda a, y: _sse(a, y) / np.size(a), lambda a, y: 2.0 * (a - y) / np.size(a))
+#: :math:`L = -\frac1N \sum y \log a` (N = number of rows), :math:`\partial L/\partial a = -\frac{1}{N}\,y / a`.
+cross_entropy = Loss("cross_entropy", lambda a, y: float(-np.sum(y * np.log(np.maximum(a, _TINY))) / len(a)),
+                     lambda a, y: -y / np.maximum(a, _TINY) / len(a), probabilistic=True)
+#: :math:`L = -\frac{1}{NK}\sum \big[y\log a + (1-y)\log(1-a)\big]`,
+#: :math:`\partial L/\partial a = \frac{1}{NK}\left(\frac{1-y}{1-a} - \frac{y}{a}\right)`.
+binary_cross_entropy = Loss(
+    "binary_cross_entropy", lambda a, y: float(-np.sum(_binary_terms(a, y)) / np.size(a)),
+    lambda a, y: ((1 - y) / np.maximum(1 - a, _TINY) - y / np.maximum(a, _TINY)) / np.size(a), probabilistic=True)
+
+#: name -> :class:`Loss`.
+LOSSES = {loss.name: loss for loss in [sse, half_sse, mse, cross_entropy, binary_cross_entropy]}
 
 
-@_checked()
-def half_sse_grad(a, y):
-    r""":math:`\partial L/\partial a = a - y`."""
-    return a - y
-
-
-@_checked()
-def mse(a, y):
-    r""":math:`L = \frac{1}{NK}\sum (a - y)^2` (mean over all N×K entries)."""
-    return sse(a, y) / np.size(a)
-
-
-@_checked()
-def mse_grad(a, y):
-    r""":math:`\partial L/\partial a = \frac{2}{NK}(a - y)`."""
-    return sse_grad(a, y) / np.size(a)
-
-
-@_checked(labels=True)
-def cross_entropy(a, y):
-    r""":math:`L = -\frac1N \sum y \log a` (N = number of rows)."""
-    return float(-np.sum(y * np.log(np.maximum(a, _TINY))) / len(a))
-
-
-@_checked(labels=True)
-def cross_entropy_grad(a, y):
-    r""":math:`\partial L/\partial a = -\frac{1}{N}\,y / a`."""
-    return -y / np.maximum(a, _TINY) / len(a)
-
-
-@_checked(labels=True)
-def binary_cross_entropy(a, y):
-    r""":math:`L = -\frac{1}{NK}\sum y\log a + (1-y)\log(1-a)`."""
-    terms = y * np.log(np.maximum(a, _TINY)) + (1 - y) * np.log(np.maximum(1 - a, _TINY))
-    return float(-np.sum(terms) / np.size(a))
-
-
-@_checked(labels=True)
-def binary_cross_entropy_grad(a, y):
-    r""":math:`\partial L/\partial a = \frac{1}{NK}\left(\frac{1-y}{1-a} - \frac{y}{a}\right)`."""
-    return ((1 - y) / np.maximum(1 - a, _TINY) - y / np.maximum(a, _TINY)) / np.size(a)
-
-
-#: name -> (L(a, y), ∂L/∂a).
-LOSSES = {
-    "sse": (sse, sse_grad),
-    "half_sse": (half_sse, half_sse_grad),
-    "mse": (mse, mse_grad),
-    "cross_entropy": (cross_entropy, cross_entropy_grad),
-    "binary_cross_entropy": (binary_cross_entropy, binary_cross_entropy_grad),
-}
-
-#: Losses that take logs of the output, so the output must be a probability and y must lie in [0, 1].
-PROBABILISTIC = ("cross_entropy", "binary_cross_entropy")
-
-
-def get(name):
-    """Return ``(loss, grad)`` for a loss name, or raise a ValueError listing the valid names."""
-    return lookup(LOSSES, name, "loss")
+def get(loss):
+    """The :class:`Loss` of a name (or a Loss, returned as is); a ValueError lists the valid names."""
+    return loss if isinstance(loss, Loss) else lookup(LOSSES, loss, "loss")
 
 
 def softplus(z):
@@ -131,7 +101,7 @@ def softplus(z):
 def _softmax_cross_entropy(z, a, y):
     # L = -(1/N) Σ y·log softmax(z);  ∂L/∂z = (a Σ_k y_k - y)/N, which is (a - y)/N for one-hot rows.
     n = len(z)
-    loss = -np.sum(y * activations.log_softmax(z)) / n
+    loss = -np.sum(y * activation_functions.log_softmax(z)) / n
     return float(loss), (a * y.sum(axis=1, keepdims=True) - y) / n
 
 
@@ -143,7 +113,7 @@ def _sigmoid_binary_cross_entropy(z, a, y):
 def _sigmoid_cross_entropy(z, a, y):
     # -y log σ(z) = y softplus(-z);  ∂L/∂z = -y (1 - σ(z))/N = -y σ(-z)/N (σ(-z) keeps its precision for z ≫ 0).
     n = len(z)
-    return float(np.sum(y * softplus(-z)) / n), -y * activations.sigmoid(-z) / n
+    return float(np.sum(y * softplus(-z)) / n), -y * activation_functions.sigmoid(-z) / n
 
 
 FUSED = {
@@ -153,22 +123,23 @@ FUSED = {
 }
 
 
-def output_delta(loss, activation, z, a, y):
-    r"""The loss and the output delta :math:`\delta^L = \partial L/\partial z^L`.
+def output_delta(loss, g, z, a, y):
+    r"""The loss and the output delta :math:`\delta^L = \partial L/\partial z^L` (inputs already checked).
 
     Uses the fused, logit-based formula when (activation, loss) is in :data:`FUSED`, otherwise the chain rule
     :math:`\delta^L = g'(z^L) \odot \partial L/\partial a^L` (a vector-Jacobian product for softmax).
 
     Parameters
     ----------
-    loss, activation : str
-        Names from :data:`LOSSES` and :data:`bplib.activations.ACTIVATIONS`.
+    loss : Loss or str
+        The loss (or its name in :data:`LOSSES`).
+    g : Activation or str
+        The output layer's activation (or its name in :data:`bplib.activation_functions.ACTIVATIONS`).
     z, a, y : ndarray, shape (N, K)
         Output pre-activations, output activations :math:`a = g(z)` and targets.
     """
-    fused = FUSED.get((activation, loss))
+    loss, g = get(loss), activation_functions.get(g)
+    fused = FUSED.get((g.name, loss.name))
     if fused is not None:
         return fused(z, a, y)
-    value, grad = get(loss)
-    _, backward = activations.get(activation)
-    return value(a, y), backward(z, a, grad(a, y))
+    return loss.fn(a, y), g.backward(z, a, loss.grad(a, y))

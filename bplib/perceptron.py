@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_finite_array, nonnegative_int, positive_number
-from .activations import sigmoid
-from .gradient_descent import gradient_descent
+from ._checks import as_finite_array, int_at_least, positive_number
+from .activation_functions import sigmoid
+from .descent import gradient_descent
 
 
 def step(z):
@@ -50,7 +50,7 @@ def perceptron(X, y, lr=1.0, epochs=100, w0=None, b0=0.0):
     """Rosenblatt's rule, examples in order, until an epoch makes no mistake or ``epochs`` run out."""
     X, y = _check_xy(X, y)
     lr = positive_number(lr, "lr")
-    epochs = nonnegative_int(epochs, "epochs")
+    epochs = int_at_least(epochs, "epochs")
     w = np.zeros(X.shape[1]) if w0 is None else as_finite_array(w0, "w0", ndim=1).copy()
     if w.shape != (X.shape[1],):
         raise ValueError(f"w0 must have shape ({X.shape[1]},), got {w.shape}")

@@ -1,19 +1,21 @@
 r"""Training an :class:`~bplib.mlp.MLP`: full-batch, minibatch and stochastic gradient descent with momentum.
 
-Each update, for every weight matrix and bias vector :math:`w`,
+Each update, for every weight matrix and bias vector :math:`w`, is the heavy-ball step of chapter 1
+(:func:`bplib.optim.heavy_ball_step`),
 
 .. math::
 
-    \Delta w(t) = -\eta\, \partial \ell / \partial w + \alpha\, \Delta w(t-1), \qquad w \leftarrow w + \Delta w(t),
+    v \leftarrow \alpha\, v - \eta\, \partial L_B / \partial w, \qquad w \leftarrow w + v,
 
-where :math:`\ell` is the loss of the current minibatch (``lr`` = :math:`\eta`, ``momentum`` = :math:`\alpha`).
+where :math:`L_B` is the loss of the current minibatch B (``lr`` = :math:`\eta`, ``momentum`` = :math:`\alpha`).
 ``batch_size=None`` is full-batch gradient descent, ``batch_size=1`` is stochastic (one example at a time).
 """
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import momentum_coefficient, nonnegative_int, positive_number
+from ._checks import int_at_least, momentum_coefficient, positive_number
+from .optim import heavy_ball_step
 
 
 @dataclass
@@ -62,23 +64,25 @@ def train(net, X, Y, lr, epochs, batch_size=None, momentum=0.0, seed=0, callback
         Print the loss at ten evenly spaced epochs (for cells that run longer than a second).
     """
     lr = positive_number(lr, "lr")
-    epochs = nonnegative_int(epochs, "epochs")
+    epochs = int_at_least(epochs, "epochs")
     momentum = momentum_coefficient(momentum)
-    X = net._check_X(X)
-    Y = net._check_Y(Y, len(X))
+    X, Y = net.check_data(X, Y)
     n = len(X)
     if batch_size is None:
         batch_size = n
-    batch_size = min(nonnegative_int(batch_size, "batch_size", minimum=1), n)
+    batch_size = min(int_at_least(batch_size, "batch_size", minimum=1), n)
     rng = np.random.default_rng(seed)
-    vw = [np.zeros_like(w) for w in net.weights]
-    vb = [np.zeros_like(b) for b in net.biases]
+    params = net.weights + net.biases                      # updated in place, so net sees every step
+    v = [np.zeros_like(p) for p in params]                 # the velocity of each array, v_0 = 0
     history = History()
 
+    if validation is not None:
+        validation = net.check_data(*validation)
+
     def record(epoch, seen):
-        history.loss.append(net.loss(X, Y))
+        history.loss.append(net._loss(X, Y))
         if validation is not None:
-            history.val_loss.append(net.loss(*validation))
+            history.val_loss.append(net._loss(*validation))
         history.examples_seen.append(seen)
         if progress and (epoch == epochs or epoch % max(1, epochs // 10) == 0):
             print(f"epoch {epoch:>{len(str(epochs))}}/{epochs}  loss {history.loss[-1]:.4g}")
@@ -90,13 +94,10 @@ def train(net, X, Y, lr, epochs, batch_size=None, momentum=0.0, seed=0, callback
         order = np.arange(n) if batch_size == n else rng.permutation(n)
         for start in range(0, n, batch_size):
             idx = order[start:start + batch_size]
-            loss, nabla_w, nabla_b = net.loss_and_gradients(X[idx], Y[idx])
-            history.batch_loss.append(loss)
-            for params, grads, velocity in ((net.weights, nabla_w, vw), (net.biases, nabla_b, vb)):
-                for p, g, v in zip(params, grads, velocity):
-                    v *= momentum
-                    v -= lr * g                            # Δw(t) = -η ∂ℓ/∂w + α Δw(t-1)
-                    p += v
+            r = net._backprop(X[idx], Y[idx])
+            history.batch_loss.append(r.loss)
+            for p, grad, v_p in zip(params, r.nabla_w + r.nabla_b, v):
+                heavy_ball_step(p, grad, v_p, lr, momentum)
         if record(epoch, epoch * n):
             break
     return history

@@ -60,8 +60,8 @@ def test_check_mlp_and_parameters_restored(rng):
     X, Y = rng.standard_normal((6, 3)), np.eye(2)[rng.integers(0, 2, 6)]
     check = check_mlp(net, X, Y)
     assert check.max_relative_error < 1e-7
-    assert len(check.weights) == len(check.biases) == 2
-    assert check.max_relative_error == max(check.weights + check.biases)
+    assert len(check.weight_errors) == len(check.bias_errors) == 2
+    assert check.max_relative_error == max(check.weight_errors + check.bias_errors)
     assert "max_relative_error" in repr(check)
     for p, k in zip(net.weights + net.biases, keep):
         np.testing.assert_array_equal(p, k)
@@ -75,7 +75,7 @@ def test_check_mlp_catches_a_wrong_bias_gradient(rng):
     good = net.loss_and_gradients
     net.loss_and_gradients = lambda X, Y: (lambda r: (r[0], r[1], [g / len(X) for g in r[2]]))(good(X, Y))
     check = check_mlp(net, X, Y)
-    assert check.max_relative_error > 0.1 and max(check.weights) < 1e-7
+    assert check.max_relative_error > 0.1 and max(check.weight_errors) < 1e-7
 
 
 def test_bad_input():

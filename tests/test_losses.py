@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from bplib import activations as A
+from bplib import activation_functions as A
 from bplib import losses as L
 from bplib.gradcheck import gradcheck
 
@@ -41,13 +41,13 @@ def test_definitions_by_hand():
     assert abs(L.binary_cross_entropy(a, y) + (2 * math.log(0.8) + 2 * math.log(0.6)) / 4) < 1e-15
     # gradients: sse 2(a-y), half_sse a-y, mse 2(a-y)/4
     d = a - y
-    np.testing.assert_allclose(L.sse_grad(a, y), 2 * d, rtol=1e-15)
-    np.testing.assert_allclose(L.half_sse_grad(a, y), d, rtol=1e-15)
-    np.testing.assert_allclose(L.mse_grad(a, y), d / 2, rtol=1e-15)
+    np.testing.assert_allclose(L.sse.gradient(a, y), 2 * d, rtol=1e-15)
+    np.testing.assert_allclose(L.half_sse.gradient(a, y), d, rtol=1e-15)
+    np.testing.assert_allclose(L.mse.gradient(a, y), d / 2, rtol=1e-15)
     # cross_entropy: -y/(N a) -> [[0, -1/1.6], [-1/1.2, 0]]
-    np.testing.assert_allclose(L.cross_entropy_grad(a, y), [[0, -1 / 1.6], [-1 / 1.2, 0]], rtol=1e-15)
+    np.testing.assert_allclose(L.cross_entropy.gradient(a, y), [[0, -1 / 1.6], [-1 / 1.2, 0]], rtol=1e-15)
     # BCE: ((1-y)/(1-a) - y/a)/4 -> [[1/0.8, -1/0.8], [-1/0.6, 1/0.6]] / 4
-    np.testing.assert_allclose(L.binary_cross_entropy_grad(a, y), [[1.25, -1.25], [-1 / 0.6, 1 / 0.6]]
+    np.testing.assert_allclose(L.binary_cross_entropy.gradient(a, y), [[1.25, -1.25], [-1 / 0.6, 1 / 0.6]]
                                / np.array(4.0), rtol=1e-15)
 
 
@@ -62,7 +62,7 @@ def test_cross_entropy_averages_over_rows_not_entries():
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("shape", SHAPES)
 def test_loss_gradient_matches_finite_differences(name, shape, rng):
-    loss, grad = L.get(name)
+    loss, grad = L.get(name), L.get(name).gradient
     y = targets(name, shape, rng)
     a = rng.uniform(0.05, 0.95, shape)
     assert gradcheck(lambda v: loss(v, y), lambda v: grad(v, y), a) <= TOL
@@ -72,8 +72,8 @@ def test_loss_gradient_matches_finite_differences(name, shape, rng):
 @pytest.mark.parametrize("shape", [(1, 1), (1, 4), (5, 3)])
 def test_output_delta_matches_finite_differences(act, loss, shape, rng):
     # δ = ∂L/∂z for L(g(z), y): fused or generic, it must be the derivative of the loss of the activation.
-    forward = A.get(act)[0]
-    value = L.get(loss)[0]
+    forward = A.get(act).forward
+    value = L.get(loss)
     y = targets(loss, shape, rng)
     z = 2 * rng.standard_normal(shape)
     z = np.where(np.abs(z) < 1e-2, 0.3, z)
@@ -87,8 +87,8 @@ def test_output_delta_matches_finite_differences(act, loss, shape, rng):
 @pytest.mark.parametrize("soft", [False, True])
 def test_fused_paths_equal_the_chain_rule(pair, soft, rng):
     act, loss = pair
-    forward, backward = A.get(act)
-    value, grad = L.get(loss)
+    forward, backward = A.get(act).forward, A.get(act).backward
+    value, grad = L.get(loss), L.get(loss).gradient
     z = 3 * rng.standard_normal((6, 4))
     y = rng.uniform(0, 1, z.shape) if soft else np.eye(4)[rng.integers(0, 4, 6)]
     a = forward(z)
@@ -127,7 +127,7 @@ ONE_HOT = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
 @pytest.mark.parametrize("act, loss", VALID)
 def test_output_delta_finite_for_logits_of_1000(act, loss):
     with np.errstate(over="raise", invalid="raise", divide="raise"):
-        lossval, delta = L.output_delta(loss, act, LOGITS, A.get(act)[0](LOGITS), ONE_HOT)
+        lossval, delta = L.output_delta(loss, act, LOGITS, A.get(act).forward(LOGITS), ONE_HOT)
     assert np.isfinite(lossval) and np.all(np.isfinite(delta))
 
 
@@ -153,7 +153,7 @@ def test_standalone_losses_finite_on_saturated_outputs(name):
     # Probabilities of exactly 0 and 1 (what softmax/sigmoid of ±1000 give) must not produce inf or nan.
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         for a in (A.softmax(LOGITS), A.sigmoid(LOGITS)):
-            loss, grad = L.get(name)
+            loss, grad = L.get(name), L.get(name).gradient
             assert np.isfinite(loss(a, ONE_HOT))
             assert np.all(np.isfinite(grad(a, ONE_HOT)))
 
@@ -168,10 +168,10 @@ def test_unknown_loss_lists_the_valid_ones():
 
 
 @pytest.mark.parametrize("name", NAMES)
-@pytest.mark.parametrize("which", [0, 1])
+@pytest.mark.parametrize("which", ["__call__", "gradient"])
 def test_standalone_losses_refuse_mismatched_shapes(name, which):
     # (N, 1) against (N,) would broadcast to an (N, N) loss; both the loss and its gradient refuse it.
-    fn = L.LOSSES[name][which]
+    fn = getattr(L.LOSSES[name], which)
     with pytest.raises(ValueError, match=r"a and y must have the same shape \(N, K\), got \(4, 1\) and \(4,\)"):
         fn(np.full((4, 1), 0.5), np.full(4, 0.5))
 
@@ -179,11 +179,11 @@ def test_standalone_losses_refuse_mismatched_shapes(name, which):
 @pytest.mark.parametrize("name", NAMES)
 def test_standalone_losses_refuse_non_finite_input(name):
     with pytest.raises(ValueError, match="a contains NaN or inf"):
-        L.LOSSES[name][0](np.array([[np.nan, 0.5]]), np.array([[0.0, 1.0]]))
+        L.LOSSES[name](np.array([[np.nan, 0.5]]), np.array([[0.0, 1.0]]))
 
 
-@pytest.mark.parametrize("name", L.PROBABILISTIC)
+@pytest.mark.parametrize("name", [n for n, loss in L.LOSSES.items() if loss.probabilistic])
 def test_cross_entropies_refuse_labels_outside_0_1(name):
-    for fn in L.LOSSES[name]:
+    for fn in (L.LOSSES[name], L.LOSSES[name].gradient):
         with pytest.raises(ValueError, match=r"y must hold labels in \[0, 1\]"):
             fn(np.full((2, 2), 0.5), np.array([[0.0, 1.0], [2.0, 0.0]]))

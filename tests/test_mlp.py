@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from bplib import MLP
-from bplib import activations as A
+from bplib import activation_functions as A
 from bplib.gradcheck import check_mlp
 
 ACTS = ["sigmoid", "tanh", "relu", "linear", "softmax"]
@@ -56,7 +56,7 @@ def test_forward_is_the_layer_formula(rng):
     np.testing.assert_allclose(net.forward(X), out, rtol=1e-14)
     # entry [i, j] of weights[0] connects input i to hidden unit j:
     x = np.array([[1.0, 0.0, 0.0]])
-    zs, _ = net.forward_pass(x)
+    zs, _ = net.forward_all(x)
     np.testing.assert_allclose(zs[0][0], net.weights[0][0] + net.biases[0], rtol=1e-15)
 
 
@@ -113,7 +113,7 @@ def test_backprop_record_follows_the_delta_recursion(rng):
     np.testing.assert_array_equal(r.activations[0], X)
     np.testing.assert_allclose(r.deltas[2], r.activations[3] - Y, rtol=1e-14)      # half_sse, linear output
     for l in (1, 0):   # δˡ = g'(zˡ) ⊙ (δˡ⁺¹ Wˡ⁺¹ᵀ)
-        g_prime = A.derivative(net.activation_names[l])
+        g_prime = A.get(net.activation_names[l]).prime
         np.testing.assert_allclose(r.deltas[l], g_prime(r.zs[l]) * (r.deltas[l + 1] @ net.weights[l + 1].T),
                                    rtol=1e-12)
     for l in range(3):  # ∂L/∂W = aᵀ δ, ∂L/∂b = Σ_n δ
@@ -286,11 +286,11 @@ def test_bad_constructor_arguments():
         MLP([2, 3, 1], ["swish", "sigmoid"], "mse")
     with pytest.raises(ValueError, match=r"loss.*'l1'.*'sse'.*'half_sse'.*'mse'.*'cross_entropy'"):
         MLP([2, 1], ["sigmoid"], "l1")
-    with pytest.raises(ValueError, match=r"activations.*expected 2.*got 1"):
+    with pytest.raises(ValueError, match=r"g must have one activation.*expected 2.*got 1"):
         MLP([2, 3, 1], ["sigmoid"], "mse")
-    with pytest.raises(ValueError, match=r"activations.*expected 1.*got 3"):
+    with pytest.raises(ValueError, match=r"g must have one activation.*expected 1.*got 3"):
         MLP([2, 1], ["tanh", "tanh", "sigmoid"], "mse")
-    with pytest.raises(TypeError, match="activations"):
+    with pytest.raises(TypeError, match="g must be a list"):
         MLP([2, 3, 1], "sigmoid", "mse")
     with pytest.raises(ValueError, match="sizes"):
         MLP([2], [], "mse")

@@ -1,4 +1,4 @@
-"""Drawing a :class:`~bplib.autograd.Value`'s computational graph with matplotlib (layout by networkx).
+"""Drawing a :class:`bplib.Value`'s computational graph with matplotlib (layout by networkx).
 
 Values are boxes showing label, data and grad; operations are circles between their inputs and result.
 Columns are depths (inputs on the left, the output on the right), so the forward pass reads left to right
@@ -7,7 +7,7 @@ and the backward pass right to left.
 import matplotlib.pyplot as plt
 import networkx as nx
 
-from .autograd import Value
+from bplib.autograd import Value
 
 
 def to_networkx(root):
@@ -17,10 +17,10 @@ def to_networkx(root):
     g = nx.DiGraph()
     for v in root.topological_order():
         g.add_node(("v", id(v)), value=v)
-        if v._op:
-            g.add_node(("op", id(v)), op=v._op)
+        if v.op:
+            g.add_node(("op", id(v)), op=v.op)
             g.add_edge(("op", id(v)), ("v", id(v)))
-            for child in v._prev:
+            for child in v.children:
                 g.add_edge(("v", id(child)), ("op", id(v)))
     return g
 

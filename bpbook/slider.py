@@ -1,4 +1,4 @@
-"""Figures shared by the chapters, and the kernel-free slider every chapter uses on the static website.
+"""The kernel-free slider every chapter uses on the static website, and its live Jupyter twin.
 
 :func:`precomputed_slider` runs a drawing function once per setting *while the notebook executes*, keeps the
 PNG and the numbers of each frame, and returns HTML with a range input per parameter. The page's JavaScript
@@ -12,16 +12,19 @@ import html
 import io
 import itertools
 import json
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 from PIL import Image
 
-# Red vs blue stays distinguishable for the common red-green colour blindness; the markers differ too.
-CLASS_STYLES = [dict(color="#d62728", marker="o", label="red (0)"),
-                dict(color="#1f77b4", marker="^", label="blue (1)")]
-
 _ids = itertools.count(1)
+_ASSETS = Path(__file__).parent / "assets"
+
+
+def _asset(name):
+    # slider.js / slider.css: real files, inlined into every slider's output so it needs no server or kernel.
+    return (_ASSETS / name).read_text(encoding="utf-8")
 
 
 def _png(fig, dpi):
@@ -66,39 +69,20 @@ class FrameSlider:
         start = self.frames[self.initial]
         pos = np.unravel_index(self.initial, [len(v) for v in self.params.values()])
         controls = "".join(
-            f'<label style="margin-right:1.5em">{html.escape(name)} '
+            f'<label>{html.escape(name)} '
             f'<input type="range" min="0" max="{len(values) - 1}" step="1" value="{p}" data-param="{i}" '
-            f'aria-label="{html.escape(name)}"> <output>{html.escape(_fmt(values[p]))}</output></label>'
+            f'aria-label="{html.escape(name)}" aria-valuetext="{html.escape(_fmt(values[p]))}"> '
+            f'<output>{html.escape(_fmt(values[p]))}</output></label>'
             for i, ((name, values), p) in enumerate(zip(self.params.items(), pos)))
         rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in start["numbers"].items())
         data = json.dumps({"params": [[_fmt(v) for v in values] for values in self.params.values()],
                            "frames": self.frames, "alt": self.alt})
-        return f"""<div class="bp-slider" id="{self.id}">
-<div class="bp-slider-controls">{controls}</div>
-<img class="bp-slider-frame" src="data:image/png;base64,{start['png']}" alt="{html.escape(self.alt)}" style="max-width:100%">
-<table class="bp-slider-numbers" style="margin-left:0">{rows}</table>
-<script type="application/json" class="bp-slider-data">{data}</script>
-</div>
-<script>
-(function () {{
-  var root = document.getElementById("{self.id}");
-  if (!root) return;
-  var data = JSON.parse(root.querySelector(".bp-slider-data").textContent);
-  var inputs = root.querySelectorAll("input[type=range]");
-  function show() {{
-    var index = 0;  /* row-major position of the chosen setting in the precomputed grid */
-    inputs.forEach(function (input, i) {{
-      index = index * data.params[i].length + Number(input.value);
-      input.nextElementSibling.textContent = data.params[i][Number(input.value)];
-    }});
-    var frame = data.frames[index];
-    root.querySelector(".bp-slider-frame").src = "data:image/png;base64," + frame.png;
-    var table = root.querySelector(".bp-slider-numbers");
-    Object.keys(frame.numbers).forEach(function (k, r) {{ table.rows[r].cells[1].textContent = frame.numbers[k]; }});
-  }}
-  inputs.forEach(function (input) {{ input.addEventListener("input", show); }});
-}})();
-</script>"""
+        return (f'<div class="bp-slider" id="{self.id}">\n<style>{_asset("slider.css")}</style>\n'
+                f'<div class="bp-slider-controls">{controls}</div>\n'
+                f'<img class="bp-slider-frame" src="data:image/png;base64,{start["png"]}" alt="{html.escape(self.alt)}">\n'
+                f'<table class="bp-slider-numbers">{rows}</table>\n'
+                f'<script type="application/json" class="bp-slider-data">{data}</script>\n</div>\n'
+                f'<script>\n{_asset("slider.js").strip()}("{self.id}");\n</script>')
 
 
 def precomputed_slider(draw, params, alt, initial=None, dpi=80):
@@ -180,24 +164,3 @@ class _Text:
 
     def __repr__(self):
         return self.text
-
-
-def plot_points(ax, X, y):
-    """Scatter 2-D points of classes 0/1 with distinct colours *and* markers, plus a legend."""
-    for label, style in enumerate(CLASS_STYLES):
-        pts = X[np.asarray(y) == label]
-        ax.scatter(pts[:, 0], pts[:, 1], s=36, edgecolor="k", linewidth=0.5, zorder=3, **style)
-    ax.legend(loc="best", fontsize=8)
-    return ax
-
-
-def decision_map(ax, predict, xlim, ylim, resolution=120, levels=(0.5,)):
-    """Heat map of ``predict(points) -> (M,) probabilities`` over a grid, with the 0.5 contour."""
-    xs, ys = np.linspace(*xlim, resolution), np.linspace(*ylim, resolution)
-    gx, gy = np.meshgrid(xs, ys)
-    p = np.asarray(predict(np.column_stack([gx.ravel(), gy.ravel()]))).reshape(gx.shape)
-    im = ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu", alpha=0.6, vmin=0, vmax=1)
-    ax.contour(gx, gy, p, levels=list(levels), colors="k", linewidths=1.5)
-    ax.set_xlim(xlim)
-    ax.set_ylim(ylim)
-    return im

@@ -1,15 +1,17 @@
-r"""Gradient descent with optional heavy-ball momentum (chapter 1).
+r"""Gradient descent on a function of a vector, with optional heavy-ball momentum (chapter 1).
 
 .. math::
 
-    v_{k+1} = -\eta\,\nabla f(x_k) + \alpha\, v_k, \qquad x_{k+1} = x_k + v_{k+1}, \qquad v_0 = 0.
+    v_{k+1} = \alpha\, v_k - \eta\,\nabla f(x_k), \qquad x_{k+1} = x_k + v_{k+1}, \qquad v_0 = 0,
 
-With :math:`\alpha = 0` this is plain gradient descent, :math:`x_{k+1} = x_k - \eta\,\nabla f(x_k)`.
+the update of :func:`bplib.optim.heavy_ball_step`. With :math:`\alpha = 0` this is plain gradient descent,
+:math:`x_{k+1} = x_k - \eta\,\nabla f(x_k)`.
 Book symbols → names here: :math:`\eta` → ``lr``, :math:`\alpha` → ``momentum``, :math:`v` → ``v``.
 """
 import numpy as np
 
-from ._checks import as_finite_array, momentum_coefficient, nonnegative_int, positive_number
+from .optim import heavy_ball_step
+from ._checks import as_finite_array, momentum_coefficient, int_at_least, positive_number
 
 
 def gradient_descent(grad, x0, lr, steps, momentum=0.0):
@@ -38,7 +40,7 @@ def gradient_descent(grad, x0, lr, steps, momentum=0.0):
         raise TypeError(f"grad must be a callable grad(x) -> array, got {type(grad).__name__}")
     x = np.atleast_1d(as_finite_array(x0, "x0")).astype(np.float64).ravel()
     lr = positive_number(lr, "lr")
-    steps = nonnegative_int(steps, "steps")
+    steps = int_at_least(steps, "steps")
     momentum = momentum_coefficient(momentum)
 
     path = np.empty((steps + 1, x.size))
@@ -49,8 +51,6 @@ def gradient_descent(grad, x0, lr, steps, momentum=0.0):
             g = np.asarray(grad(x), dtype=np.float64)
             if g.size != x.size:
                 raise ValueError(f"grad(x) must return an array of shape {x.shape}, got shape {g.shape}")
-            g = g.reshape(x.shape)
-            v = -lr * g + momentum * v
-            x = x + v
+            heavy_ball_step(x, g.reshape(x.shape), v, lr, momentum)
             path[k] = x
     return path

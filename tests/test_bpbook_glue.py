@@ -4,7 +4,7 @@ import pytest
 
 import myst_nb
 
-from bplib.book import glue_number, html_table
+from bpbook.glue import glue_number, html_table
 
 
 @pytest.fixture

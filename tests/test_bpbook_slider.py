@@ -1,4 +1,4 @@
-"""bplib.plotting: the kernel-free slider (one range input per parameter, one frame per setting, the numbers
+"""bpbook.slider: the kernel-free slider (one range input per parameter, one frame per setting, the numbers
 draw returned) and the shared figure helpers."""
 import base64
 import itertools
@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from bplib import data
-from bplib.plotting import CLASS_STYLES, FrameSlider, decision_map, plot_points, precomputed_slider
+from bpbook.plotting import CLASS_STYLES, decision_map, plot_points
+from bpbook.slider import FrameSlider, precomputed_slider
 
 LRS = [0.1, 0.5, 0.9]
 MOMENTA = [0.0, 0.8]
@@ -123,3 +124,14 @@ def test_class_colours_stay_apart_for_colour_blind_readers(vision):
     linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
     seen = linear if vision == "normal" else np.clip(linear @ _CVD[vision].T, 0, 1)
     assert np.linalg.norm(seen[0] - seen[1]) >= 0.15
+
+
+def test_slider_inlines_its_asset_files():
+    from pathlib import Path
+    import bpbook
+    slider = precomputed_slider(lambda k: (plt.figure(figsize=(1, 1)), {"k": k}), {"k": [1, 2]}, alt="x", dpi=10)
+    html = slider._repr_html_()
+    assets = Path(bpbook.__file__).parent / "assets"
+    assert (assets / "slider.js").read_text().strip() in html        # the JavaScript, inlined: no server needed
+    assert (assets / "slider.css").read_text() in html
+    assert f'("{slider.id}");' in html and 'aria-valuetext="1"' in html

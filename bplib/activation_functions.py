@@ -1,11 +1,14 @@
 r"""Activation functions :math:`a = g(z)` and their backward passes.
 
-Every activation is a pair: ``forward(z) -> a`` and ``backward(z, a, grad_a) -> grad_z``, the vector-Jacobian
-product :math:`\partial L/\partial z` given :math:`\partial L/\partial a`. For the element-wise ones this is
+Every activation is an :class:`Activation`, a small object in the style of network2's cost classes, with
+``forward(z) -> a`` and ``backward(z, a, grad_a) -> grad_z``, the vector-Jacobian product :math:`\partial L/\partial z` given :math:`\partial L/\partial a`. For the element-wise ones this is
 :math:`g'(z) \odot \partial L/\partial a`; softmax mixes the units of a row.
 
 Shapes: ``z`` and ``a`` are (N, M) — N samples, M units — or any shape for the element-wise functions.
 """
+from dataclasses import dataclass
+from typing import Callable, Optional
+
 import numpy as np
 
 from ._checks import lookup
@@ -94,31 +97,35 @@ def softmax_backward(z, a, grad_a):
     return a * (grad_a - np.sum(grad_a * a, axis=-1, keepdims=True))
 
 
+@dataclass(frozen=True)
+class Activation:
+    r"""An activation function :math:`g` with its backward pass.
+
+    ``forward(z)`` is :math:`g(z)`; ``backward(z, a, grad_a)`` is :math:`\partial L/\partial z` given
+    :math:`a = g(z)` and :math:`\partial L/\partial a`; ``prime(z)`` is :math:`g'(z)` for the element-wise ones
+    (``None`` for softmax, whose derivative is a Jacobian).
+    """
+
+    name: str
+    forward: Callable
+    backward: Callable
+    prime: Optional[Callable] = None
+
+    def __call__(self, z):
+        return self.forward(z)
+
+
 # Backward passes of the element-wise activations: ∂L/∂z = g'(z) ⊙ ∂L/∂a.  sigmoid and tanh read g' off the
 # stored output a (same formula as sigmoid_prime / tanh_prime, no second exp); relu and linear need no g' array.
-#: name -> (forward, backward).  ``backward(z, a, grad_a)`` returns ∂L/∂z.
-ACTIVATIONS = {
-    "sigmoid": (sigmoid, lambda z, a, grad_a: _sigmoid_prime_of_output(a) * grad_a),
-    "tanh": (tanh, lambda z, a, grad_a: _tanh_prime_of_output(a) * grad_a),
-    "relu": (relu, lambda z, a, grad_a: np.where(z > 0, grad_a, 0.0)),
-    "linear": (linear, lambda z, a, grad_a: grad_a),
-    "softmax": (softmax, softmax_backward),
-}
-
-#: name -> g'(z) for the element-wise activations (softmax has a Jacobian instead, see softmax_backward).
-DERIVATIVES = {
-    "sigmoid": sigmoid_prime,
-    "tanh": tanh_prime,
-    "relu": relu_prime,
-    "linear": linear_prime,
-}
+ACTIVATIONS = {a.name: a for a in [
+    Activation("sigmoid", sigmoid, lambda z, a, grad_a: _sigmoid_prime_of_output(a) * grad_a, sigmoid_prime),
+    Activation("tanh", tanh, lambda z, a, grad_a: _tanh_prime_of_output(a) * grad_a, tanh_prime),
+    Activation("relu", relu, lambda z, a, grad_a: np.where(z > 0, grad_a, 0.0), relu_prime),
+    Activation("linear", linear, lambda z, a, grad_a: grad_a, linear_prime),
+    Activation("softmax", softmax, softmax_backward),
+]}
 
 
-def get(name):
-    """Return ``(forward, backward)`` for an activation name, or raise a ValueError listing the valid names."""
-    return lookup(ACTIVATIONS, name, "activation")
-
-
-def derivative(name):
-    """Return g' for an element-wise activation name (``'sigmoid'``, ``'tanh'``, ``'relu'``, ``'linear'``)."""
-    return lookup(DERIVATIVES, name, "element-wise activation")
+def get(g):
+    """The :class:`Activation` of a name (or an Activation, returned as is); a ValueError lists the valid names."""
+    return g if isinstance(g, Activation) else lookup(ACTIVATIONS, g, "activation")

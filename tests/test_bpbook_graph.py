@@ -1,10 +1,10 @@
-"""bplib.graph: the computational graph as networkx nodes/edges and its matplotlib drawing."""
+"""bpbook.graph: the computational graph as networkx nodes/edges and its matplotlib drawing."""
 import matplotlib.pyplot as plt
 import networkx as nx
 import pytest
 
 from bplib.autograd import Value
-from bplib.graph import draw_graph, to_networkx
+from bpbook.graph import draw_graph, to_networkx
 
 
 def expression():
