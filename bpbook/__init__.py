@@ -9,9 +9,9 @@ Nothing here computes a number the book prints; it shows what bplib computed:
 - ``graph``: drawing a :class:`bplib.Value` graph (networkx + matplotlib);
 - ``symbolic``: the sympy forms several chapters derive from (the sigmoid and its derivative).
 """
-from .glue import glue_number, html_table
+from .glue import glue_number, glue_numbers, html_table
 from .plotting import CLASS_STYLES, decision_map, plot_points
 from .slider import FrameSlider, live_slider, precomputed_slider
 
-__all__ = ["CLASS_STYLES", "FrameSlider", "decision_map", "glue_number", "html_table", "live_slider",
+__all__ = ["CLASS_STYLES", "FrameSlider", "decision_map", "glue_number", "glue_numbers", "html_table", "live_slider",
            "plot_points", "precomputed_slider"]

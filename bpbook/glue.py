@@ -27,3 +27,9 @@ def html_table(header, rows, digits=6):
     head = "".join(f"<th>{h}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>" for row in rows)
     display(HTML(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"))
+
+
+def glue_numbers(prefix, values, digits=6):
+    """``glue_number(prefix + key, value)`` for every item of the dict ``values`` (one line instead of many)."""
+    for key, value in values.items():
+        glue_number(f"{prefix}{key}", value, digits)
