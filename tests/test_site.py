@@ -1,16 +1,16 @@
 """The website, built and then read as a reader would: in a real browser (Debian's headless Chromium, driven by
 Playwright), served on 127.0.0.1 with every request that leaves 127.0.0.1 blocked.
 
-The session starts by building the site exactly as the README does, ``jupyter-book build . -W -n --keep-going``
-(plus ``--all``: a fresh environment, so warnings from pages cached by an earlier build cannot hide), into the
-default ``_build/html``. Then, on every page of ``_toc.yml`` (and the search and index pages):
+The session starts from the site as the README's install builds it (``scripts/build_site.py``:
+``jupyter-book build . -W -n --keep-going --all`` into ``_build/html``): it reuses that build when its recorded
+inputs digest matches the current sources and its log has no warning, and builds again otherwise. Then, on every page of ``_toc.yml`` (and the search and index pages):
 
 * nothing is loaded from off-site, and no page references an off-site script, stylesheet or image;
 * math is rendered by the site's own MathJax (every math element holds MathJax output, no TeX error, no raw
   ``$$``, ``\\(`` or ``\\[`` left in the text);
 * every image has loaded; the console has no errors and the page threw none; no request failed;
 * every internal link (and anchor) resolves; equation and figure references show the target's number;
-* every kernel-free slider (``bplib.plotting.precomputed_slider``) works: each input, moved with the keyboard
+* every kernel-free slider (``bpbook.precomputed_slider``) works: each input, moved with the keyboard
   over all its positions, shows exactly the stored frame and numbers for that setting, and moving it changes
   the figure or the numbers; chapter 1's η slider shows the numbers bplib computes for the chosen η;
 * reader comforts: the notebook download button serves the chapter's notebook, each chapter says how to run
@@ -38,6 +38,8 @@ import numpy as np
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+
+pytestmark = pytest.mark.browser  # the fast command, `python -m pytest tests -m "not browser"`, skips these
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
@@ -82,23 +84,21 @@ CHAPTER1 = next((d for d in NOTEBOOK_DOCS if Path(d).name.startswith("01_")), "b
 
 @pytest.fixture(scope="session")
 def site():
-    """Build the site (warnings are errors) into _build/html and return that folder."""
-    exe = Path(sys.executable).with_name("jupyter-book")
-    cmd = [str(exe) if exe.exists() else shutil.which("jupyter-book") or "jupyter-book",
-           "build", ".", "-W", "-n", "--keep-going", "--all"]
+    """The site built from the current sources with no warning, in _build/html: the build that
+    ``scripts/install.sh`` recorded if its inputs are unchanged (so CI builds once), else a fresh build."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from build_site import ensure_built, warnings_in
     BUILT_FROM.update({d: hashlib.sha256((ROOT / f"{d}.ipynb").read_bytes()).hexdigest() for d in NOTEBOOK_DOCS})
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1200)
-    elapsed = time.perf_counter() - start
-    log = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)
-    warnings = [line for line in log.splitlines() if "WARNING" in line or "ERROR" in line]
+    returncode, log, elapsed, rebuilt = ensure_built()
+    warnings = warnings_in(log)
     shown = "\n".join(warnings[:25]) + (f"\n... and {len(warnings) - 25} more" if len(warnings) > 25 else "")
-    if proc.returncode != 0:
-        pytest.fail(f"`jupyter-book {' '.join(cmd[1:])}` failed ({elapsed:.0f} s), {len(warnings)} "
+    if returncode != 0:
+        pytest.fail(f"`jupyter-book build . -W -n --keep-going --all` failed ({elapsed:.0f} s), {len(warnings)} "
                     f"warnings/errors:\n{shown or log[-4000:]}", pytrace=False)
     if warnings:
         pytest.fail(f"the site build printed {len(warnings)} warnings:\n{shown}", pytrace=False)
-    print(f"\nsite built in {elapsed:.1f} s")
+    print(f"\nsite built in {elapsed:.1f} s" if rebuilt else "\nsite reused: built by scripts/build_site.py from "
+          "the current sources with no warning")
     return HTML
 
 
@@ -515,7 +515,7 @@ def test_sliders_work(site, browser, server, path):
 @pytest.mark.parametrize("docname", NOTEBOOK_DOCS)
 def test_every_notebook_chapter_has_a_slider(site, docname):
     if not soup(f"{docname}.html").select("div.bp-slider input[type=range]"):
-        pytest.fail(f"{docname} has no kernel-free slider (bplib.plotting.precomputed_slider): CONTRIBUTING.md item 4")
+        pytest.fail(f"{docname} has no kernel-free slider (bpbook.precomputed_slider): CONTRIBUTING.md item 4")
 
 
 # --------------------------------------------------------------------------------------------------------------
