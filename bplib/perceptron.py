@@ -44,6 +44,7 @@ class PerceptronRun:
     b: np.ndarray          # (epochs + 1,)
     mistakes: list         # one count per epoch
     converged: bool        # an epoch with no mistake was reached
+    updates: np.ndarray = None   # (updates + 1, D + 1): (w, b) after every single update (row 0: the start)
 
 
 def perceptron(X, y, lr=1.0, epochs=100, w0=None, b0=0.0):
@@ -55,7 +56,7 @@ def perceptron(X, y, lr=1.0, epochs=100, w0=None, b0=0.0):
     if w.shape != (X.shape[1],):
         raise ValueError(f"w0 must have shape ({X.shape[1]},), got {w.shape}")
     b = float(as_finite_array(b0, "b0", ndim=0))
-    ws, bs, mistakes = [w.copy()], [b], []
+    ws, bs, mistakes, trace = [w.copy()], [b], [], [np.append(w, b)]
     for _ in range(epochs):
         wrong = 0
         for x_n, y_n in zip(X, y):
@@ -64,12 +65,14 @@ def perceptron(X, y, lr=1.0, epochs=100, w0=None, b0=0.0):
                 w += lr * error * x_n
                 b += lr * error
                 wrong += 1
+                trace.append(np.append(w, b))
         ws.append(w.copy())
         bs.append(b)
         mistakes.append(wrong)
         if wrong == 0:
             break
-    return PerceptronRun(np.array(ws), np.array(bs), mistakes, bool(mistakes) and mistakes[-1] == 0)
+    return PerceptronRun(np.array(ws), np.array(bs), mistakes, bool(mistakes) and mistakes[-1] == 0,
+                         np.array(trace))
 
 
 def sigmoid_neuron_gradient(w, b, X, y):
@@ -110,3 +113,74 @@ def sigmoid_neuron_error(path, X, y):
     """E for every row (w, b) of a path from :func:`train_sigmoid_neuron`, shape (epochs + 1,)."""
     X, y = _check_xy(X, y)
     return np.array([_sigmoid_neuron_gradient(theta[:-1], theta[-1], X, y)[0] for theta in path])
+
+
+def novikoff_margin(X, y, w, b):
+    r"""Novikoff's :math:`(R, \gamma)` for the plane :math:`w \cdot x + b = 0`, in the space of :math:`\tilde x = (x, 1)`.
+
+    With :math:`s_n = 2y_n - 1 = \pm 1` and the unit normal :math:`u = (w, b)/\lVert (w, b) \rVert`,
+
+    .. math::  R = \max_n \lVert \tilde x_n \rVert, \qquad \gamma = \min_n s_n\, u \cdot \tilde x_n .
+
+    :math:`\gamma > 0` exactly when the plane puts every point strictly on its own class's side; then the
+    perceptron rule started from zero makes at most :math:`(R/\gamma)^2` updates. Shapes: X (N, D), y (N,),
+    w (D,), b a float.
+    """
+    X, y = _check_xy(X, y)
+    w = as_finite_array(w, "w", ndim=1)
+    if w.shape != (X.shape[1],):
+        raise ValueError(f"w must have shape ({X.shape[1]},) to match X, got {w.shape}")
+    theta = np.append(w, float(as_finite_array(b, "b", ndim=0)))
+    if not np.any(theta):
+        raise ValueError("w and b must not all be zero (a plane needs a normal)")
+    X_aug = np.column_stack([X, np.ones(len(X))])
+    u = theta / np.linalg.norm(theta)
+    return float(np.max(np.linalg.norm(X_aug, axis=1))), float(np.min((2 * y - 1) * (X_aug @ u)))
+
+
+@dataclass
+class DeltaRuleRun:
+    """The linear unit's weights after each epoch of the delta rule (row 0: the start) and its loss then."""
+
+    w: np.ndarray          # (epochs + 1, D)
+    b: np.ndarray          # (epochs + 1,)
+    loss: np.ndarray       # (epochs + 1,): ½ Σ_n (z_n − t_n)² with the weights of that row
+
+
+def delta_rule(X, t, lr=0.01, epochs=100, w0=None, b0=0.0):
+    r"""Widrow and Hoff's delta rule (LMS, 1960) for a linear unit :math:`z = w \cdot x + b`, one example at a time:
+
+    .. math::  w \leftarrow w + \eta\,(t_n - z_n)\,x_n, \qquad b \leftarrow b + \eta\,(t_n - z_n),
+
+    a gradient-descent step on :math:`\tfrac12 (z_n - t_n)^2` for each example in turn. It has the form of the
+    perceptron rule with the linear output :math:`z_n` in place of :math:`\mathrm{step}(z_n)`, so every example moves
+    the weights, not only the misclassified ones. Targets are real numbers (Widrow and Hoff used :math:`\pm 1`
+    and classified by the sign of :math:`z`). Shapes: X (N, D), t (N,), w0 (D,), b0 a float. The loss recorded
+    per epoch is the summed :math:`\tfrac12 \sum_n (z_n - t_n)^2`.
+    """
+    X = as_finite_array(X, "X", ndim=2)
+    t = as_finite_array(t, "t", ndim=1)
+    if len(t) != len(X):
+        raise ValueError(f"t must have shape (N,) = ({len(X)},) to match X, got {t.shape}")
+    lr = positive_number(lr, "lr")
+    epochs = int_at_least(epochs, "epochs")
+    w = np.zeros(X.shape[1]) if w0 is None else as_finite_array(w0, "w0", ndim=1).copy()
+    if w.shape != (X.shape[1],):
+        raise ValueError(f"w0 must have shape ({X.shape[1]},), got {w.shape}")
+    b = float(as_finite_array(b0, "b0", ndim=0))
+
+    def loss(w, b):
+        return 0.5 * float(np.sum((X @ w + b - t) ** 2))
+
+    ws, bs, losses = [w.copy()], [b], [loss(w, b)]
+    for _ in range(epochs):
+        for x_n, t_n in zip(X, t):
+            error = t_n - (x_n @ w + b)
+            w += lr * error * x_n
+            b += lr * error
+        ws.append(w.copy())
+        bs.append(b)
+        losses.append(loss(w, b))
+    if not np.all(np.isfinite(losses)):
+        raise FloatingPointError(f"the delta rule diverged with lr = {lr:g}: take a smaller learning rate")
+    return DeltaRuleRun(np.array(ws), np.array(bs), np.array(losses))

@@ -7,8 +7,9 @@ import pytest
 
 from bplib import data, gradient_descent
 from bplib.gradcheck import gradcheck
-from bplib.perceptron import (perceptron, sigmoid_neuron_error, sigmoid_neuron_gradient, step,
-                              train_sigmoid_neuron)
+from bplib.gradcheck import numerical_gradient
+from bplib.perceptron import (delta_rule, novikoff_margin, perceptron, sigmoid_neuron_error,
+                              sigmoid_neuron_gradient, step, train_sigmoid_neuron)
 
 
 def test_step():
@@ -135,3 +136,89 @@ def test_perceptron_rejects_non_finite_b0():
     X, y = data.xor()
     with pytest.raises(ValueError, match="b0 contains NaN or inf"):
         perceptron(X, y, b0=np.inf)
+
+
+def test_updates_trace_every_single_update():
+    # AND as in test_perceptron_rule_on_and_by_hand: 11 updates; the trace ends where the epochs end
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    y = np.array([0, 0, 0, 1])
+    run = perceptron(X, y, lr=1.0, epochs=100)
+    assert run.updates.shape == (sum(run.mistakes) + 1, 3) == (12, 3)
+    np.testing.assert_array_equal(run.updates[:3], [[0, 0, 0], [0, 0, -1], [1, 1, 0]])   # epoch 1, by hand
+    np.testing.assert_array_equal(run.updates[-1], np.append(run.w[-1], run.b[-1]))
+    ends = np.cumsum(run.mistakes)                     # update count at the end of each epoch
+    np.testing.assert_array_equal(run.updates[ends], np.column_stack([run.w[1:], run.b[1:]]))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_novikoff_bound_holds_along_the_trace(seed):
+    # the two facts of the proof: u·θ_k >= k η γ and |θ_k|² <= k η² R², hence k <= (R/γ)²
+    X, y = data.linearly_separable(n=30, margin=0.15, seed=seed)
+    lr = [1.0, 0.3, 0.01, 2.0][seed]
+    R, gamma = novikoff_margin(X, y, [1.0, 1.0], -0.3)     # the line the data were generated from
+    assert gamma > 0
+    run = perceptron(X, y, lr=lr, epochs=1000)
+    k = np.arange(len(run.updates))
+    u = np.array([1.0, 1.0, -0.3]) / np.linalg.norm([1.0, 1.0, -0.3])
+    assert np.all(run.updates @ u >= k * lr * gamma - 1e-12)
+    assert np.all(np.sum(run.updates ** 2, axis=1) <= k * lr ** 2 * R ** 2 + 1e-12)
+    assert run.converged and k[-1] <= (R / gamma) ** 2
+
+
+def test_novikoff_margin_by_hand():
+    # points (0, 0) red and (2, 0) blue, plane x1 - 1 = 0: x~ = (0,0,1), (2,0,1); (w, b) = (1, 0, -1)/√2
+    # s u·x~ = -(-1/√2) = 1/√2 and (2 - 1)/√2 = 1/√2; R = |(2, 0, 1)| = √5
+    R, gamma = novikoff_margin(np.array([[0.0, 0.0], [2.0, 0.0]]), np.array([0, 1]), [1.0, 0.0], -1.0)
+    assert abs(R - math.sqrt(5)) < 1e-15 and abs(gamma - 1 / math.sqrt(2)) < 1e-15
+    # a plane with a point on the wrong side has a negative margin; the scale of (w, b) does not matter
+    _, bad = novikoff_margin(np.array([[0.0, 0.0], [2.0, 0.0]]), np.array([1, 0]), [3.0, 0.0], -3.0)
+    assert abs(bad + 1 / math.sqrt(2)) < 1e-15
+    with pytest.raises(ValueError, match="must not all be zero"):
+        novikoff_margin(np.array([[0.0, 0.0]]), np.array([0]), [0.0, 0.0], 0.0)
+
+
+def test_delta_rule_by_hand():
+    # x = (1, 0), t = 1, then x = (0, 2), t = -1; lr = 0.5, from w = 0, b = 0
+    # 1st: z = 0, error 1: w = (0.5, 0), b = 0.5
+    # 2nd: z = 0.5, error -1.5: w = (0.5, 0) + 0.5 (-1.5)(0, 2) = (0.5, -1.5), b = 0.5 - 0.75 = -0.25
+    # loss: z = (0.25, -3.25) -> ½ ((0.25 - 1)² + (-3.25 + 1)²) = ½ (0.5625 + 5.0625) = 2.8125
+    X, t = np.array([[1.0, 0.0], [0.0, 2.0]]), np.array([1.0, -1.0])
+    run = delta_rule(X, t, lr=0.5, epochs=1)
+    np.testing.assert_array_equal(run.w, [[0.0, 0.0], [0.5, -1.5]])
+    np.testing.assert_array_equal(run.b, [0.0, -0.25])
+    np.testing.assert_array_equal(run.loss, [1.0, 2.8125])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_delta_rule_step_is_a_gradient_step_on_one_example(seed):
+    # one epoch on one example = θ - η ∇ ½(θ·x~ - t)², the gradient by central differences
+    rng = np.random.default_rng(seed)
+    x, t, theta0, lr = rng.standard_normal(3), float(rng.standard_normal()), rng.standard_normal(4), 0.1
+    run = delta_rule(x[None, :], [t], lr=lr, epochs=1, w0=theta0[:3], b0=theta0[3])
+    half_sq = lambda th: 0.5 * (th[:3] @ x + th[3] - t) ** 2
+    expected = theta0 - lr * numerical_gradient(half_sq, theta0, 1e-6)
+    np.testing.assert_allclose(np.append(run.w[1], run.b[1]), expected, rtol=1e-8)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_delta_rule_finds_an_exact_linear_fit(seed):
+    # targets that a linear unit can fit exactly: the rule converges to those weights and the loss to 0
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-1, 1, (20, 2))
+    w_true, b_true = rng.standard_normal(2), float(rng.standard_normal())
+    run = delta_rule(X, X @ w_true + b_true, lr=0.05, epochs=2000)
+    np.testing.assert_allclose(run.w[-1], w_true, atol=1e-8)
+    assert abs(run.b[-1] - b_true) < 1e-8 and run.loss[-1] < 1e-15 < run.loss[0]
+
+
+def test_delta_rule_bad_input():
+    X = np.array([[1.0, 0.0], [0.0, 1.0]])
+    with pytest.raises(ValueError, match=r"t must have shape \(N,\) = \(2,\)"):
+        delta_rule(X, [1.0])
+    with pytest.raises(ValueError, match="lr"):
+        delta_rule(X, [1.0, 0.0], lr=-1)
+    with pytest.raises(ValueError, match=r"w0 must have shape \(2,\)"):
+        delta_rule(X, [1.0, 0.0], w0=[1.0])
+    with pytest.raises(FloatingPointError, match="diverged"):
+        with np.errstate(over="ignore", invalid="ignore"):
+            delta_rule(100 * X, [1.0, -1.0], lr=10.0, epochs=200)
