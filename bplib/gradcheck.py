@@ -47,6 +47,22 @@ def relative_error(analytic, numeric):
     return 0.0 if denom == 0 else float(np.linalg.norm(a - n) / denom)
 
 
+def elementwise_relative_error(analytic, numeric):
+    r"""Entry by entry, :math:`r_i = |a_i - n_i| / \max(|a_i|, |n_i|)`, and :math:`r_i = 0` where both are 0.
+
+    cs231n's gradient-check measure (Karpathy's notes, "Neural Networks Part 3"). Unlike :func:`relative_error`,
+    which gives one number for a whole array and is dominated by its largest entries, it sees every entry, a
+    wrong tiny entry included; but on a tiny correct entry the round-off of the finite difference
+    (about :math:`\epsilon |f| / h`) divided by :math:`|a_i|` makes :math:`r_i` large. Shapes: any, the same.
+    """
+    a = np.asarray(analytic, dtype=np.float64)
+    n = np.asarray(numeric, dtype=np.float64)
+    if a.shape != n.shape:
+        raise ValueError(f"analytic and numeric gradients must have the same shape, got {a.shape} and {n.shape}")
+    scale = np.maximum(np.abs(a), np.abs(n))
+    return np.divide(np.abs(a - n), scale, out=np.zeros_like(scale), where=scale > 0)
+
+
 def gradcheck(f, grad, x, h=DEFAULT_H):
     """Relative error between ``grad(x)`` and the finite-difference gradient of ``f`` at ``x``."""
     return relative_error(grad(np.asarray(x, dtype=np.float64)), numerical_gradient(f, x, h))

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from bplib import MLP
-from bplib.gradcheck import check_mlp, gradcheck, mlp_numerical_gradients, numerical_gradient, relative_error
+from bplib.gradcheck import (check_mlp, elementwise_relative_error, gradcheck, mlp_numerical_gradients,
+                             numerical_gradient, relative_error)
 
 
 @pytest.mark.parametrize("shape", [(1,), (4,), (2, 3)])
@@ -35,6 +36,26 @@ def test_relative_error_by_hand():
     assert relative_error([3.0], [3.0]) == 0.0
     with pytest.raises(ValueError, match="same shape"):
         relative_error(np.zeros(2), np.zeros(3))
+
+
+@pytest.mark.parametrize("a, n, expected", [
+    ([1.0, -2.0, 0.0, 4.0], [1.5, -2.0, 0.0, -4.0], [0.5 / 1.5, 0.0, 0.0, 2.0]),  # max(|a|,|n|); both 0 -> 0
+    ([[1e-7, 0.0]], [[2e-7, 1e-12]], [[0.5, 1.0]]),                                # tiny entries: large r
+])
+def test_elementwise_relative_error_by_hand(a, n, expected):
+    r = elementwise_relative_error(a, n)
+    np.testing.assert_allclose(r, expected, rtol=1e-15)
+    assert r.shape == np.shape(a)
+    np.testing.assert_allclose(elementwise_relative_error(n, a), r, rtol=1e-15)   # symmetric
+
+
+def test_elementwise_error_sees_a_tiny_wrong_entry_the_norm_hides():
+    g = np.array([1.0, 1e-6])
+    wrong = np.array([1.0, -1e-6])                         # one tiny entry with the wrong sign
+    assert relative_error(g, wrong) < 1e-6                 # the norm-based error barely moves...
+    assert elementwise_relative_error(g, wrong)[1] == 2.0  # ...the entry-wise one flags it
+    with pytest.raises(ValueError, match="same shape"):
+        elementwise_relative_error(np.zeros(2), np.zeros(3))
 
 
 def test_gradcheck_accepts_right_and_rejects_wrong(rng):
