@@ -3,6 +3,8 @@
 Classification sets return ``(X, y)``: X of shape (N, D) and integer labels y of shape (N,); use
 :func:`one_hot` (or ``y[:, None]`` for one sigmoid output) to make the (N, K) targets an MLP trains on.
 """
+import numbers
+
 import numpy as np
 
 from ._checks import int_at_least
@@ -90,3 +92,44 @@ def digits(noise=0.0, copies=1, seed=0):
     y = np.array([d for _, d in drawings] * copies)
     flips = np.random.default_rng(seed).random(X.shape) < noise
     return np.where(flips, 1.0 - X, X), y
+
+
+def train_val_test_split(labels, val=0.2, test=0.2, seed=0):
+    r"""A seeded, stratified split of the sample indices 0..N-1 into training, validation and test sets.
+
+    Each class keeps its share in every part: of the :math:`n_c` samples of class c (in a seeded random order),
+    :math:`\operatorname{round}(\text{val}\cdot n_c)` go to validation, :math:`\operatorname{round}(\text{test}
+    \cdot n_c)` to test and the rest to training. Works on labels only, so the caller indexes its own X and y.
+
+    Parameters
+    ----------
+    labels : array_like, shape (N,)
+        Integer class labels.
+    val, test : float
+        Fractions of each class for validation and test, each >= 0 with ``val + test < 1``.
+    seed : int
+        Seed of the random order within each class.
+
+    Returns
+    -------
+    (train, val, test) : three sorted int arrays of indices; disjoint, and together 0..N-1.
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(f"labels must be a 1-D array of ints, got shape {labels.shape} and dtype {labels.dtype}")
+    for name, fraction in (("val", val), ("test", test)):
+        if isinstance(fraction, bool) or not isinstance(fraction, numbers.Real) or not 0 <= fraction < 1:
+            raise ValueError(f"{name} must be a fraction in [0, 1), got {fraction!r}")
+    if val + test >= 1:
+        raise ValueError(f"val + test must be < 1 to leave samples for training, got {val} + {test}")
+    rng = np.random.default_rng(int_at_least(seed, "seed"))
+    parts = ([], [], [])
+    for c in np.unique(labels):
+        members = rng.permutation(np.flatnonzero(labels == c))
+        n_val, n_test = round(val * len(members)), round(test * len(members))
+        n_train = len(members) - n_val - n_test
+        if n_train < 1:
+            raise ValueError(f"class {c} has {len(members)} samples: none would be left for training")
+        for part, chunk in zip(parts, np.split(members, [n_train, n_train + n_val])):
+            part.append(chunk)
+    return tuple(np.sort(np.concatenate(part)) if part else np.array([], dtype=int) for part in parts)

@@ -1,7 +1,8 @@
-"""Numbers that summarise a result: classification accuracy, and how many steps a run needs to reach a tolerance."""
+"""Numbers that summarise a result: classification accuracy, the confusion matrix, and how many steps a run needs to
+reach a tolerance."""
 import numpy as np
 
-from ._checks import as_finite_array
+from ._checks import as_finite_array, int_at_least
 
 
 def accuracy(outputs, labels):
@@ -45,3 +46,26 @@ def steps_to_tolerance(values, tol):
         raise ValueError(f"values must be a 1-D sequence of numbers, got shape {values.shape}")
     hits = np.flatnonzero(values < tol)
     return int(hits[0]) if hits.size else None
+
+
+def confusion_matrix(predicted, labels, k):
+    r"""The (k, k) matrix of counts :math:`C_{ij}` = number of samples of true class i predicted as class j.
+
+    Row i sums to the number of samples of class i; the diagonal holds the correct predictions, so
+    :math:`\operatorname{tr} C / N` is the accuracy.
+
+    Parameters
+    ----------
+    predicted, labels : array_like, shape (N,)
+        Predicted and true class labels, ints in 0..k-1 (e.g. ``outputs.argmax(axis=1)`` and ``y``).
+    k : int
+        Number of classes.
+    """
+    k = int_at_least(k, "k", minimum=1)
+    p, y = np.asarray(predicted), np.asarray(labels)
+    for name, v in (("predicted", p), ("labels", y)):
+        if v.ndim != 1 or not np.issubdtype(v.dtype, np.integer) or (v.size and (v.min() < 0 or v.max() >= k)):
+            raise ValueError(f"{name} must be a 1-D array of ints in 0..{k - 1}, got {v!r}")
+    if p.shape != y.shape:
+        raise ValueError(f"predicted and labels must have the same shape (N,), got {p.shape} and {y.shape}")
+    return np.bincount(y * k + p, minlength=k * k).reshape(k, k)

@@ -114,3 +114,42 @@ def test_bad_input():
         data.digits(noise=1.5)
     with pytest.raises(ValueError, match="copies"):
         data.digits(copies=0)
+
+
+@pytest.mark.parametrize("counts, val, test, seed", [
+    ([178, 182, 177, 183], 0.2, 0.2, 0),          # sizes like the 8×8 digits' classes
+    ([10, 3, 7], 0.25, 0.25, 1),
+    ([50, 50], 0.0, 0.3, 2),                       # no validation set
+    ([5, 9, 2], 0.3, 0.0, 3),                      # no test set
+])
+def test_train_val_test_split_is_a_stratified_partition(counts, val, test, seed):
+    labels = np.random.default_rng(seed).permutation(np.repeat(np.arange(len(counts)), counts))
+    parts = data.train_val_test_split(labels, val=val, test=test, seed=seed)
+    joined = np.concatenate(parts)
+    np.testing.assert_array_equal(np.sort(joined), np.arange(len(labels)))     # disjoint and complete
+    for part in parts:
+        np.testing.assert_array_equal(part, np.sort(part))
+    for c, n_c in enumerate(counts):                                           # each class keeps its share
+        n_val, n_test = round(val * n_c), round(test * n_c)
+        assert [np.sum(labels[p] == c) for p in parts] == [n_c - n_val - n_test, n_val, n_test]
+
+
+def test_train_val_test_split_is_seeded():
+    labels = np.repeat(np.arange(3), 20)
+    a, b = data.train_val_test_split(labels, seed=5), data.train_val_test_split(labels, seed=5)
+    c = data.train_val_test_split(labels, seed=6)
+    for u, v in zip(a, b):
+        np.testing.assert_array_equal(u, v)
+    assert not np.array_equal(a[2], c[2])
+
+
+@pytest.mark.parametrize("labels, kwargs, match", [
+    ([0, 1, 1], {"val": 0.5, "test": 0.5}, "val \\+ test must be < 1"),
+    ([0, 1, 1], {"val": -0.1}, "val must be a fraction"),
+    ([0, 1, 1], {"test": 1.0}, "test must be a fraction"),
+    ([0.0, 1.0], {}, "labels must be a 1-D array of ints"),
+    ([0, 1, 1, 1, 1], {"val": 0.3, "test": 0.6}, "class 0 has 1 samples"),
+])
+def test_train_val_test_split_refuses_bad_input(labels, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        data.train_val_test_split(labels, **kwargs)

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from bplib.metrics import accuracy, steps_to_tolerance
+from bplib.metrics import accuracy, confusion_matrix, steps_to_tolerance
 
 
 @pytest.mark.parametrize("outputs, labels, expected", [
@@ -40,3 +40,31 @@ def test_steps_to_tolerance(values, tol, expected):
 def test_steps_to_tolerance_refuses_2d():
     with pytest.raises(ValueError, match="values must be a 1-D"):
         steps_to_tolerance(np.zeros((2, 2)), 0.1)
+
+
+def test_confusion_matrix_by_hand():
+    # true 0 predicted 0, 0 -> 1, 1 -> 1 twice, 2 -> 0
+    expected = np.array([[1, 1, 0], [0, 2, 0], [1, 0, 0]])
+    np.testing.assert_array_equal(confusion_matrix([0, 1, 1, 1, 0], [0, 0, 1, 1, 2], 3), expected)
+
+
+@pytest.mark.parametrize("n, k, seed", [(1, 2, 0), (50, 3, 1), (400, 10, 2)])
+def test_confusion_matrix_rows_and_diagonal(n, k, seed):
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, k, n)
+    outputs = rng.random((n, k))
+    c = confusion_matrix(outputs.argmax(axis=1), labels, k)
+    assert c.shape == (k, k) and c.sum() == n
+    np.testing.assert_array_equal(c.sum(axis=1), np.bincount(labels, minlength=k))   # row i: samples of class i
+    assert np.trace(c) / n == pytest.approx(accuracy(outputs, labels), rel=1e-15)
+
+
+@pytest.mark.parametrize("predicted, labels, k, match", [
+    ([0, 3], [0, 1], 3, "predicted must be a 1-D array of ints in 0..2"),
+    ([0, 1], [0, -1], 3, "labels must be a 1-D array of ints"),
+    ([0.0, 1.0], [0, 1], 2, "predicted must be"),
+    ([0, 1, 1], [0, 1], 2, "same shape"),
+])
+def test_confusion_matrix_refuses_bad_input(predicted, labels, k, match):
+    with pytest.raises(ValueError, match=match):
+        confusion_matrix(predicted, labels, k)
