@@ -100,4 +100,45 @@ def train(net, X, Y, lr, epochs, batch_size=None, momentum=0.0, seed=0, callback
                 heavy_ball_step(p, grad, v_p, lr, momentum)
         if record(epoch, epoch * n):
             break
+    if hasattr(callback, "on_train_end"):                  # e.g. EarlyStopping puts its best weights back
+        callback.on_train_end(net, history)
     return history
+
+
+class EarlyStopping:
+    r"""Early stopping for :func:`train`: stop once the loss has not improved for ``patience`` epochs, and keep
+    the network of the best epoch.
+
+    Usage: ``stopper = EarlyStopping(patience); train(..., validation=(X_val, Y_val), callback=stopper)``
+    (a new run, at epoch 0, starts afresh). After every epoch :math:`e` it reads the monitored loss :math:`\mathcal L_e`, the
+    validation loss (the training loss if no validation set was given). When :math:`\mathcal L_e` is below every
+    earlier value it records ``best_epoch`` :math:`= e`, ``best_loss`` :math:`= \mathcal L_e` and a copy of the
+    weights and biases; when ``patience`` epochs pass without that, it returns ``True`` and training stops
+    (``stopped_epoch`` :math:`= e`, ``None`` if the run used all its epochs). When training ends, either way,
+    the recorded weights and biases are copied back into the net (unless ``restore_best=False``), so the net
+    is the network of epoch ``best_epoch``, with loss ``best_loss``.
+    """
+
+    def __init__(self, patience, restore_best=True):
+        self.patience = int_at_least(patience, "patience", minimum=1)
+        self.restore_best = bool(restore_best)
+        self.best_epoch, self.best_loss, self.stopped_epoch = None, np.inf, None
+        self.best_params = None
+
+    def __call__(self, epoch, net, history):
+        if epoch == 0:                                     # a new run: forget the last one
+            self.best_epoch, self.best_loss, self.stopped_epoch = None, np.inf, None
+        loss = (history.val_loss or history.loss)[-1]
+        if self.best_epoch is None or loss < self.best_loss:
+            self.best_epoch, self.best_loss = epoch, loss
+            self.best_params = [p.copy() for p in net.weights + net.biases]
+        if epoch - self.best_epoch >= self.patience:
+            self.stopped_epoch = epoch
+            return True
+        return False
+
+    def on_train_end(self, net, history):
+        """Copy the weights and biases of ``best_epoch`` back into ``net`` (in place)."""
+        if self.restore_best and self.best_params is not None:
+            for p, best in zip(net.weights + net.biases, self.best_params):
+                p[...] = best

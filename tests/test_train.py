@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from bplib import MLP, data
-from bplib.train import History, train
+from bplib.train import EarlyStopping, History, train
 
 
 def xor_task():
@@ -183,3 +183,54 @@ def test_bad_data():
         train(net, np.zeros((4, 3)), Y, lr=0.1, epochs=1)
     with pytest.raises(ValueError, match=r"Y must hold labels in \[0, 1\]"):
         train(net, X, 2 * Y, lr=0.1, epochs=1)
+
+
+def overfitting_task(seed=0):
+    # 20 noisy training points, a 2-16-16-1 tanh net: the validation loss has its minimum at epoch 234 of 400
+    X, y = data.moons(n=20, noise=0.35, seed=0)
+    Xv, yv = data.moons(n=60, noise=0.35, seed=1)
+    net = MLP([2, 16, 16, 1], ["tanh", "tanh", "sigmoid"], "binary_cross_entropy", seed=seed)
+    return net, X, y[:, None].astype(float), (Xv, yv[:, None].astype(float))
+
+
+@pytest.mark.parametrize("patience", [1, 30, 1000])
+def test_early_stopping_keeps_the_weights_of_the_best_epoch(patience):
+    net, X, Y, val = overfitting_task()
+    stopper = EarlyStopping(patience)
+    h = train(net, X, Y, lr=0.1, epochs=400, momentum=0.9, validation=val, callback=stopper)
+    v = np.array(h.val_loss)
+    assert stopper.best_epoch == int(np.argmin(v)) and stopper.best_loss == v.min()
+    if stopper.stopped_epoch is None:                       # ran out of epochs: weights restored all the same
+        assert h.epochs == 400 and patience > 400 - stopper.best_epoch
+    else:                                                   # stopped `patience` epochs after the best one
+        assert h.epochs == stopper.stopped_epoch == stopper.best_epoch + patience
+    assert net.loss(*val) == stopper.best_loss              # the net IS the best epoch's network ...
+    ref, _, _, _ = overfitting_task()                       # ... the same as training exactly that long
+    train(ref, X, Y, lr=0.1, epochs=stopper.best_epoch, momentum=0.9)
+    for p, q in zip(net.weights + net.biases, ref.weights + ref.biases):
+        np.testing.assert_array_equal(p, q)
+
+
+def test_early_stopping_finds_the_overfitting_minimum_and_can_keep_the_last_weights():
+    net, X, Y, val = overfitting_task()
+    stopper = EarlyStopping(150, restore_best=False)
+    h = train(net, X, Y, lr=0.1, epochs=400, momentum=0.9, validation=val, callback=stopper)
+    assert stopper.best_epoch == 234 and h.val_loss[-1] > stopper.best_loss
+    assert net.loss(*val) == h.val_loss[-1]                 # restore_best=False: the last epoch's weights
+
+
+def test_early_stopping_without_validation_watches_the_training_loss_and_restarts_each_run():
+    net, X, Y = xor_task()
+    stopper = EarlyStopping(3)
+    h = train(net, X, Y, lr=0.5, epochs=40, callback=stopper)
+    assert stopper.best_loss == min(h.loss) and stopper.best_epoch == int(np.argmin(h.loss))
+    first = (stopper.best_epoch, stopper.best_loss, h.epochs)
+    net2, _, _ = xor_task()
+    h2 = train(net2, X, Y, lr=0.5, epochs=40, callback=stopper)   # the same object, a new run
+    assert (stopper.best_epoch, stopper.best_loss, h2.epochs) == first
+
+
+@pytest.mark.parametrize("patience, error", [(0, ValueError), (-2, ValueError), (1.5, TypeError), (None, TypeError)])
+def test_early_stopping_bad_patience(patience, error):
+    with pytest.raises(error, match="patience"):
+        EarlyStopping(patience)
