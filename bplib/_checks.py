@@ -1,24 +1,56 @@
 """Input validation shared by every bplib module.
 
 Each check raises ``ValueError`` (or ``TypeError``) whose message names the argument and says what was
-expected, so a reader who passes the wrong thing learns what to pass instead.
+expected, so a reader who passes the wrong thing learns what to pass instead. Checks run once per public call
+(never per minibatch or per layer).
 """
 import numbers
 
 import numpy as np
 
 
-def as_finite_array(x, name, ndim=None):
-    """Return ``x`` as a float64 array, refusing NaN/inf and (optionally) the wrong number of axes."""
+def as_finite_array(x, name, ndim=None, nonempty=False):
+    """Return ``x`` as a float64 array of real numbers, refusing text, complex numbers, NaN/inf, (optionally) the
+    wrong number of axes and (optionally) an empty array."""
+    raw = x if isinstance(x, np.ndarray) else None
+    if raw is None:
+        try:
+            raw = np.asarray(x)
+        except (TypeError, ValueError) as e:               # ragged nested lists
+            raise TypeError(f"{name} must be an array of real numbers, got {type(x).__name__}") from e
+    if raw.dtype.kind in "USc" or (raw.dtype.kind == "O" and raw.size and
+                                    not all(_is_real(v) for v in raw.ravel())):
+        raise TypeError(f"{name} must be an array of real numbers, got {raw.dtype} values")
     try:
-        arr = np.asarray(x, dtype=np.float64)
+        arr = np.asarray(raw, dtype=np.float64)
     except (TypeError, ValueError) as e:
-        raise TypeError(f"{name} must be an array of numbers, got {type(x).__name__}") from e
+        raise TypeError(f"{name} must be an array of real numbers, got {type(x).__name__}") from e
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-D array, got shape {arr.shape}")
+    if nonempty and arr.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or inf; expected finite numbers")
     return arr
+
+
+def _is_real(v):
+    return isinstance(v, (numbers.Real, np.bool_))
+
+
+def real_number(x, name, minimum=None, maximum=None, below=None):
+    """Return ``x`` as a float after checking it is a finite real number, with optional bounds
+    (``minimum <= x <= maximum``, ``x < below``)."""
+    bounds = [f">= {minimum:g}" if minimum is not None else "", f"<= {maximum:g}" if maximum is not None else "",
+              f"< {below:g}" if below is not None else ""]
+    expected = "a finite number" + (" " + " and ".join(b for b in bounds if b) if any(bounds) else "")
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be {expected}, got {x!r}")
+    x = float(x)
+    if not np.isfinite(x) or (minimum is not None and x < minimum) or (maximum is not None and x > maximum) \
+            or (below is not None and x >= below):
+        raise ValueError(f"{name} must be {expected}, got {x!r}")
+    return x
 
 
 def positive_number(x, name):
@@ -44,6 +76,24 @@ def momentum_coefficient(x, name="momentum"):
     if isinstance(x, bool) or not isinstance(x, numbers.Real) or not (0 <= x < 1):
         raise ValueError(f"{name} must be a number in [0, 1), got {x!r}")
     return float(x)
+
+
+def sequence(x, name, what):
+    """Return ``x`` as a list after checking it is an ordered sequence (list, tuple, array), not a set, dict or
+    string, whose order would be arbitrary or whose items would be characters."""
+    if isinstance(x, (str, bytes, set, frozenset, dict)) or not hasattr(x, "__len__") or \
+            not hasattr(x, "__getitem__"):
+        raise TypeError(f"{name} must be a list or tuple of {what}, got {type(x).__name__} {x!r}")
+    return list(x)
+
+
+def seed_value(seed, name="seed"):
+    """Return ``seed`` after checking it is a non-negative int (what ``np.random.default_rng`` accepts here)."""
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"{name} must be a non-negative integer, got {seed!r}")
+    if seed < 0:
+        raise ValueError(f"{name} must be a non-negative integer, got {seed!r}")
+    return int(seed)
 
 
 def lookup(table, key, name):
