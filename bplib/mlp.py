@@ -24,33 +24,37 @@ import numpy as np
 from . import activation_functions as _activation_functions
 from . import init as _init
 from . import losses as _losses
-from ._checks import as_finite_array, int_at_least
+from ._checks import as_finite_array, int_at_least, seed_value, sequence
 
 
-# Chapter 4 prints forward() and backward() below and checks, line by line, that they are the code of its
-# equations (the test_chapter4_source_quotes test in tests/test_mlp.py runs that check in the fast suite).
-# Renaming or rewriting a line here means updating the quoted lines there and in book/04_backprop.ipynb.
+# Chapter 4 prints forward() and backward() below and quotes their lines in its equation<->code table. The quoted
+# lines live in ONE place, bpbook.network.QUOTED_LINES, which the chapter's table and the fast test
+# test_chapter4_source_quotes (tests/test_mlp.py) both read: rewriting a quoted line here fails that test, so
+# update QUOTED_LINES with it. The listing is printed as is, so keep each line of these two functions within
+# 88 characters (equation comments go on the line above a long code line).
 def forward(X, weights, biases, g):
-    """The forward pass, keeping every layer: ``(zs, activations)`` with ``activations[0] = X``."""
+    """The forward pass, every layer kept: ``(zs, activations)``, activations[0] = X."""
     zs, activations = [], [X]
     for W, b, g_l in zip(weights, biases, g):
-        z = activations[-1] @ W + b                        # zˡ = aˡ⁻¹ Wˡ + bˡ:  (N, m) @ (m, n) + (n,) -> (N, n)
+        z = activations[-1] @ W + b             # zˡ = aˡ⁻¹Wˡ + bˡ: (N, m)@(m, n) + (n,)
         zs.append(z)
-        activations.append(g_l.forward(z))                 # aˡ = gₗ(zˡ)
+        activations.append(g_l.forward(z))      # aˡ = gₗ(zˡ)
     return zs, activations
 
 
 def backward(zs, activations, weights, g, loss, Y):
-    """The backward pass: ``(loss value, deltas, nabla_w, nabla_b)``, lists indexed like ``weights``."""
+    """The backward pass: ``(loss, deltas, nabla_w, nabla_b)``, lists like weights."""
     L = len(weights)
     deltas, nabla_w, nabla_b = [None] * L, [None] * L, [None] * L
-    value, delta = _losses.output_delta(loss, g[-1], zs[-1], activations[-1], Y)   # δᴸ = ∂L/∂zᴸ
+    # the loss and δᴸ = ∂L/∂zᴸ of the output layer
+    value, delta = _losses.output_delta(loss, g[-1], zs[-1], activations[-1], Y)
     for l in range(L - 1, -1, -1):
-        deltas[l] = delta                                  # δ for weights[l], shape (N, sizes[l+1])
-        nabla_w[l] = activations[l].T @ delta              # ∂L/∂W = aᵀ δ:      (m, N) @ (N, n) -> (m, n)
-        nabla_b[l] = delta.sum(axis=0)                     # ∂L/∂b = Σ_n δ_n:   (n,)
-        if l > 0:                                          # the input X needs no gradient: skip that matmul
-            delta = g[l - 1].backward(zs[l - 1], activations[l], delta @ weights[l].T)  # δˡ = g'(zˡ) ⊙ δˡ⁺¹ Wᵀ
+        deltas[l] = delta                       # δ of weights[l]: (N, n)
+        nabla_w[l] = activations[l].T @ delta   # ∂L/∂W = aᵀδ: (m, N)@(N, n)
+        nabla_b[l] = delta.sum(axis=0)          # ∂L/∂b = Σₙ δₙ: (n,)
+        if l > 0:                               # X needs no δ: skip that matmul
+            # δˡ = g'(zˡ) ⊙ δˡ⁺¹(Wˡ⁺¹)ᵀ, the δ of weights[l - 1]
+            delta = g[l - 1].backward(zs[l - 1], activations[l], delta @ weights[l].T)
     return value, deltas, nabla_w, nabla_b
 
 
@@ -89,23 +93,39 @@ class MLP:
     """
 
     def __init__(self, sizes, g, loss, seed=0, init="xavier"):
-        if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
+        sizes = sequence(sizes, "sizes", "layer sizes, e.g. [2, 5, 1]")
+        if len(sizes) < 2:
             raise ValueError(f"sizes must be a list of at least 2 layer sizes, e.g. [2, 5, 1], got {sizes!r}")
         self.sizes = [int_at_least(s, f"sizes[{i}]", minimum=1) for i, s in enumerate(sizes)]
-        if isinstance(g, str) or not hasattr(g, "__len__"):
-            raise TypeError(f"g must be a list of {len(sizes) - 1} activation names (one per layer), got {g!r}")
+        g = sequence(g, "g", f"{len(sizes) - 1} activation names (one per layer)")
         if len(g) != len(sizes) - 1:
             raise ValueError(f"g must have one activation per layer: expected {len(sizes) - 1} for sizes "
-                             f"{list(sizes)}, got {len(g)}")
+                             f"{self.sizes}, got {len(g)}")
         self.g = [_activation_functions.get(g_l) for g_l in g]
         self.loss_fn = _losses.get(loss)
         if self.loss_fn.probabilistic and self.g[-1].name not in ("sigmoid", "softmax"):
             raise ValueError(f"loss {self.loss_fn.name!r} takes log of the output, so the last activation must be "
                              f"'sigmoid' or 'softmax', got {self.g[-1].name!r}")
+        for l, g_l in enumerate(self.g):
+            if g_l.name == "softmax" and self.sizes[l + 1] < 2:
+                raise ValueError(f"g[{l}] is softmax over sizes[{l + 1}] = {self.sizes[l + 1]} unit: softmax needs at "
+                                 f"least 2 units (over 1 unit it is always 1); use sigmoid for one output")
+        if self.g[-1].name == "softmax" and self.loss_fn.name == "binary_cross_entropy":
+            raise ValueError("loss 'binary_cross_entropy' with a softmax output is not supported (its log(1 - a) "
+                             "loses all precision at large logits); use 'cross_entropy' with softmax, or sigmoid "
+                             "outputs with 'binary_cross_entropy'")
         init_fn = _init.get(init)
-        rng = np.random.default_rng(seed)
-        self.weights = [np.asarray(init_fn(m, n, rng), dtype=np.float64) for m, n in zip(self.sizes, self.sizes[1:])]
-        self.biases = [np.zeros(n) for n in self.sizes[1:]]
+        rng = np.random.default_rng(seed_value(seed))
+        self.weights, self.biases = [], []
+        for l, (m, n) in enumerate(zip(self.sizes, self.sizes[1:])):
+            W = init_fn(m, n, rng)
+            if not isinstance(W, np.ndarray) or W.shape != (m, n) or W.dtype.kind not in "fiu" \
+                    or not np.all(np.isfinite(W)):
+                raise ValueError(f"init must return a finite real array of shape (fan_in, fan_out) = {(m, n)}; for "
+                                 f"layer {l} it returned {type(W).__name__} "
+                                 f"{getattr(W, 'shape', '')} {getattr(W, 'dtype', '')}".rstrip())
+            self.weights.append(W.astype(np.float64))
+            self.biases.append(np.zeros(n))
 
     @property
     def activation_names(self):
@@ -128,21 +148,30 @@ class MLP:
 
     def _check_params(self):
         for name, params in (("weights", self.weights), ("biases", self.biases)):
-            if len(params) != len(self.sizes) - 1:
-                raise ValueError(f"{name} must hold one array per layer: expected {len(self.sizes) - 1} for sizes "
-                                 f"{self.sizes}, got {len(params)}")
+            if not isinstance(params, list) or len(params) != len(self.sizes) - 1:
+                raise TypeError(f"net.{name} must be a list of one numpy array per layer ({len(self.sizes) - 1} for "
+                                f"sizes {self.sizes}), got {type(params).__name__}"
+                                f"{' of length %d' % len(params) if isinstance(params, list) else ''}")
         for l, (m, n) in enumerate(zip(self.sizes, self.sizes[1:])):
-            for name, params in (("weights", self.weights), ("biases", self.biases)):
-                if not isinstance(params[l], np.ndarray):   # a list would break the in-place updates of training
-                    raise TypeError(f"{name}[{l}] must be a numpy array; overwrite it in place "
-                                    f"({name}[{l}][...] = values), got {type(params[l]).__name__}")
-            if self.weights[l].shape != (m, n):
-                raise ValueError(f"weights[{l}] must have shape {(m, n)}, got {self.weights[l].shape}")
-            if self.biases[l].shape != (n,):
-                raise ValueError(f"biases[{l}] must have shape {(n,)}, got {self.biases[l].shape}")
+            for name, params, shape in (("weights", self.weights, (m, n)), ("biases", self.biases, (n,))):
+                p = params[l]
+                if not isinstance(p, np.ndarray) or p.dtype != np.float64:  # training updates them in place
+                    raise TypeError(f"{name}[{l}] must be a float64 numpy array (training updates it in place; "
+                                    f"assign values with {name}[{l}][...] = values), got "
+                                    f"{type(p).__name__} {getattr(p, 'dtype', '')}".rstrip())
+                if p.shape != shape:
+                    raise ValueError(f"{name}[{l}] must have shape {shape}, got {p.shape}")
+                if not p.flags.writeable:
+                    raise ValueError(f"{name}[{l}] is read-only; training updates it in place: assign a writeable "
+                                     f"copy ({name}[{l}] = {name}[{l}].copy())")
+                if not np.all(np.isfinite(p)):
+                    raise ValueError(f"{name}[{l}] contains NaN or inf; expected finite numbers")
 
     def _check_X(self, X):
         X = as_finite_array(X, "X", ndim=2)
+        if X.shape[0] == 0:
+            raise ValueError(f"X must hold at least one sample: expected shape (N, {self.sizes[0]}) with N >= 1, "
+                             f"got {X.shape}")
         if X.shape[1] != self.sizes[0]:
             raise ValueError(f"X must have shape (N, {self.sizes[0]}) for this {self.sizes[0]}-input net, "
                              f"got {X.shape}")
@@ -166,7 +195,11 @@ class MLP:
 
     def forward_all(self, X):
         """Forward pass keeping every layer: returns ``(zs, activations)`` with ``activations[0] = X``."""
-        return forward(self.check_data(X), self.weights, self.biases, self.g)
+        X = self.check_data(X)
+        with np.errstate(over="ignore", invalid="ignore"):
+            zs, activations = forward(X, self.weights, self.biases, self.g)
+        self._check_finite(zs, activations, X)
+        return zs, activations
 
     def forward(self, X):
         """The output activations :math:`a^L`, shape (N, sizes[-1])."""
@@ -174,11 +207,31 @@ class MLP:
 
     def loss(self, X, Y):
         """The loss of the current weights on (X, Y), a float."""
-        return self._loss(*self.check_data(X, Y))
+        return self.backprop(X, Y, gradients=False).loss
 
-    def backprop(self, X, Y):
-        r"""One forward pass and one backward pass; returns a :class:`Backprop` record of every z, a, δ, gradient."""
-        return self._backprop(*self.check_data(X, Y))
+    def backprop(self, X, Y, gradients=True):
+        r"""One forward pass and (if ``gradients``) one backward pass; returns a :class:`Backprop` record of every
+        z, a and (with gradients) δ and gradient."""
+        X, Y = self.check_data(X, Y)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            r = self._backprop(X, Y) if gradients else Backprop(self._loss(X, Y), [], [], [], [], [])
+        if not (np.isfinite(r.loss) and all(np.isfinite(np.sum(d)) for d in r.nabla_w + r.nabla_b)):
+            with np.errstate(over="ignore", invalid="ignore"):
+                self._check_finite(*forward(X, self.weights, self.biases, self.g), X)
+            where = [f"∂L/∂{kind}^{l + 1}" for kind, grads in (("W", r.nabla_w), ("b", r.nabla_b))
+                     for l, d in enumerate(grads) if not np.all(np.isfinite(d))]
+            raise ValueError(f"overflow in the {'loss' if not np.isfinite(r.loss) else ', '.join(where)} (every "
+                             f"layer's z and a are finite): X or the weights are too large (largest |X| = "
+                             f"{np.abs(X).max():.3g}); scale the inputs down")
+        return r
+
+    def _check_finite(self, zs, activations, X):
+        # Called after a forward pass: name the first layer whose z or a is not finite, instead of a NaN later.
+        for l, (z, a) in enumerate(zip(zs, activations[1:]), start=1):
+            if not (np.all(np.isfinite(z)) and np.all(np.isfinite(a))):
+                raise ValueError(f"overflow in layer {l}: z^{l} = a^{l - 1} W^{l} + b^{l} is not finite (largest |X| = "
+                                 f"{np.abs(X).max():.3g}, largest |W^{l}| = {np.abs(self.weights[l - 1]).max():.3g}); "
+                                 f"scale the inputs down or the weights")
 
     def loss_and_gradients(self, X, Y):
         """``(loss, nabla_w, nabla_b)``: backprop's result, gradients shaped like weights/biases."""
@@ -209,7 +262,7 @@ class MLP:
         from .metrics import accuracy
         return accuracy(self.forward(X), labels)
 
-    def train(self, X, Y, lr, epochs, **options):
+    def train(self, X, Y, lr=None, epochs=None, **options):
         """Gradient descent on this net; see :func:`bplib.train.train` for the options."""
         from .train import train
         return train(self, X, Y, lr, epochs, **options)
