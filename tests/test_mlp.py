@@ -437,3 +437,29 @@ def test_fused_losses_through_the_net_at_1000():
     net = MLP([1, 2], ["sigmoid"], "binary_cross_entropy")
     net.weights[0][...] = [[1000.0, -1000.0]]
     assert abs(net.loss(np.array([[1.0]]), np.array([[0.0, 1.0]])) - 1000.0) < 1e-10
+
+
+# ---------------------------------------------------------------- the lines chapter 4 prints and quotes
+
+def test_chapter4_source_quotes():
+    """Chapter 4 prints bplib.mlp.forward/backward and quotes their lines in its equation<->code table. The quotes
+    are one list, bpbook.network.QUOTED_LINES, which the chapter's table and listing tags are built from: every
+    quoted line must be in the source it names, each listing tag must mark exactly one line, and the listing must
+    fit the page (lines of at most 88 characters)."""
+    import inspect
+
+    from bplib import losses, mlp
+    from bpbook.network import QUOTED_LINES, code_of, missing_quotes, source_lines
+
+    missing = missing_quotes()
+    assert not missing, f"chapter 4 quotes lines that are no longer in bplib (update QUOTED_LINES): {missing}"
+    for q in QUOTED_LINES:
+        if q.tag:
+            hits = sum(code_of(q.code) in line for line in source_lines(q.where))
+            assert hits == 1, f"tag {q.tag!r} ({q.code!r}) marks {hits} lines of {q.where}, expected 1"
+    assert {q.where for q in QUOTED_LINES if q.tag} == {"bplib.mlp.forward", "bplib.mlp.backward"}
+    for func in (mlp.forward, mlp.backward):
+        long = [line.rstrip() for line in inspect.getsourcelines(func)[0] if len(line.rstrip()) > 88]
+        assert not long, f"chapter 4 prints {func.__name__}: keep its lines within 88 characters: {long}"
+    # the chapter's example (sigmoid output, half_sse) takes the chain rule of eq-ch4-bp1, not a fused formula
+    assert ("sigmoid", "half_sse") not in losses.FUSED
