@@ -76,14 +76,21 @@ def softmax(z):
     The row maximum is subtracted first (the result is unchanged), so no exponent exceeds 0 and nothing
     overflows even for logits of ±1000.
     """
-    z = np.asarray(z, dtype=np.float64)
+    z = _units(z, "softmax")
     e = np.exp(z - z.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
 
 
+def _units(z, name):
+    z = np.asarray(z, dtype=np.float64)
+    if z.ndim == 0 or z.shape[-1] == 0:
+        raise ValueError(f"{name} needs at least one unit along the last axis of z, got shape {z.shape}")
+    return z
+
+
 def log_softmax(z):
     r""":math:`\log \mathrm{softmax}(z)_j = z_j - \log\sum_k e^{z_k}` via the log-sum-exp trick."""
-    z = np.asarray(z, dtype=np.float64)
+    z = _units(z, "log_softmax")
     shifted = z - z.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 

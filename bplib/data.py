@@ -7,7 +7,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import int_at_least
+from ._checks import int_at_least, real_number, seed_value
 
 
 def one_hot(labels, k=None):
@@ -15,6 +15,8 @@ def one_hot(labels, k=None):
     labels = np.asarray(labels)
     if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer) or (labels.size and labels.min() < 0):
         raise ValueError(f"labels must be a 1-D array of non-negative ints, got {labels!r}")
+    if labels.size == 0 and k is None:
+        raise ValueError("labels is empty: pass k, the number of classes, to make a (0, k) one-hot matrix")
     k = int(labels.max()) + 1 if k is None else int_at_least(k, "k", minimum=1)
     if labels.size and labels.max() >= k:
         raise ValueError(f"labels must be < k = {k}, got a label {labels.max()}")
@@ -22,9 +24,14 @@ def one_hot(labels, k=None):
 
 
 def linearly_separable(n=40, margin=0.2, seed=0):
-    """Red (0) / blue (1) points in [-1, 1]² split by the line x₁ + x₂ = 0.3 with a gap of ``margin``."""
+    """Red (0) / blue (1) points in [-1, 1]² split by the line x₁ + x₂ = 0.3 with a gap of ``margin``.
+
+    ``margin`` is the width of the empty band around the line, 0 <= margin <= 1 (wider bands leave too little of
+    the square for both classes).
+    """
     n = int_at_least(n, "n", minimum=2)
-    rng = np.random.default_rng(seed)
+    margin = real_number(margin, "margin", minimum=0, maximum=1)
+    rng = np.random.default_rng(seed_value(seed))
     X = np.empty((0, 2))
     while len(X) < n:
         cand = rng.uniform(-1, 1, size=(2 * n, 2))
@@ -40,9 +47,14 @@ def xor():
 
 
 def circles(n=200, noise=0.1, factor=0.5, seed=0):
-    """Two concentric rings (outer: label 0, radius 1; inner: label 1, radius ``factor``), Gaussian noise."""
+    """Two concentric rings (outer: label 0, radius 1; inner: label 1, radius ``factor``, 0 < factor < 1), with
+    Gaussian noise of standard deviation ``noise`` >= 0 on both coordinates."""
     n = int_at_least(n, "n", minimum=2)
-    rng = np.random.default_rng(seed)
+    noise = real_number(noise, "noise", minimum=0)
+    factor = real_number(factor, "factor", minimum=0, below=1)
+    if factor == 0:
+        raise ValueError("factor must be a finite number > 0 and < 1 (the inner ring's radius), got 0.0")
+    rng = np.random.default_rng(seed_value(seed))
     y = np.arange(n) % 2
     angle = rng.uniform(0, 2 * np.pi, n)
     radius = np.where(y == 1, factor, 1.0)
@@ -51,9 +63,10 @@ def circles(n=200, noise=0.1, factor=0.5, seed=0):
 
 
 def moons(n=200, noise=0.1, seed=0):
-    """Two interleaving half circles (labels 0 and 1), Gaussian noise."""
+    """Two interleaving half circles (labels 0 and 1), Gaussian noise of standard deviation ``noise`` >= 0."""
     n = int_at_least(n, "n", minimum=2)
-    rng = np.random.default_rng(seed)
+    noise = real_number(noise, "noise", minimum=0)
+    rng = np.random.default_rng(seed_value(seed))
     y = np.arange(n) % 2
     t = rng.uniform(0, np.pi, n)
     X = np.where(y[:, None] == 0,
@@ -65,7 +78,8 @@ def moons(n=200, noise=0.1, seed=0):
 def noisy_sine(n=20, noise=0.2, seed=0):
     """Regression data y = sin(πx) + noise for x in [-1, 1]: shapes (n, 1) and (n, 1)."""
     n = int_at_least(n, "n", minimum=1)
-    rng = np.random.default_rng(seed)
+    noise = real_number(noise, "noise", minimum=0)
+    rng = np.random.default_rng(seed_value(seed))
     x = np.sort(rng.uniform(-1, 1, n))
     return x[:, None], (np.sin(np.pi * x) + noise * rng.standard_normal(n))[:, None]
 
@@ -85,12 +99,11 @@ def digits(noise=0.0, copies=1, seed=0):
     held-out set of imperfect digits.
     """
     copies = int_at_least(copies, "copies", minimum=1)
-    if not 0 <= noise <= 1:
-        raise ValueError(f"noise must be a probability in [0, 1], got {noise!r}")
+    noise = real_number(noise, "noise (a probability)", minimum=0, maximum=1)
     drawings = [(s, 0) for s in _ZEROS] + [(s, 1) for s in _ONES]
     X = np.array([[c == "#" for c in s] for s, _ in drawings] * copies, dtype=np.float64)
     y = np.array([d for _, d in drawings] * copies)
-    flips = np.random.default_rng(seed).random(X.shape) < noise
+    flips = np.random.default_rng(seed_value(seed)).random(X.shape) < noise
     return np.where(flips, 1.0 - X, X), y
 
 

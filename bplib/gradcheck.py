@@ -10,6 +10,7 @@ smallest near :math:`h \approx \epsilon^{1/3} \approx 10^{-5}` (the V-shaped cur
 The relative error of two arrays is :math:`\lVert g - \tilde g\rVert / (\lVert g\rVert + \lVert\tilde g\rVert)`
 (0 when both are 0): it does not blow up on entries whose true gradient is 0 (dead ReLUs, unused inputs).
 """
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,18 +30,40 @@ def numerical_gradient(f, x, h=DEFAULT_H):
     xp = x.copy()
     for i in np.ndindex(x.shape):
         xp[i] = x[i] + h
-        up = f(xp)
+        up = _scalar(f(xp), xp)
         xp[i] = x[i] - h
-        down = f(xp)
+        down = _scalar(f(xp), xp)
         xp[i] = x[i]
         grad[i] = (up - down) / (2 * h)
     return grad
 
 
+def _scalar(value, at):
+    # f's value must be one finite real number; anything else would make a meaningless difference quotient.
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.ndarray)) or \
+            (isinstance(value, np.ndarray) and (value.size != 1 or value.dtype.kind not in "fiu")):
+        raise TypeError(f"f(x) must return one real number, got {type(value).__name__} "
+                        f"{getattr(value, 'shape', value)!r}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"f(x) returned {value} at x = {at}; a gradient check needs finite values of f near x")
+    return value
+
+
+def _gradient_array(g, name):
+    try:
+        arr = np.asarray(g, dtype=np.float64)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"{name} gradient must be an array of numbers, got {type(g).__name__}") from e
+    if g is None or not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} gradient contains NaN or inf (or is None); a gradient check compares finite "
+                         f"numbers, got {g!r}")
+    return arr
+
+
 def relative_error(analytic, numeric):
     r""":math:`\lVert a - n\rVert_2 / (\lVert a\rVert_2 + \lVert n\rVert_2)`, and 0 if both are 0."""
-    a = np.asarray(analytic, dtype=np.float64)
-    n = np.asarray(numeric, dtype=np.float64)
+    a, n = _gradient_array(analytic, "analytic"), _gradient_array(numeric, "numeric")
     if a.shape != n.shape:
         raise ValueError(f"analytic and numeric gradients must have the same shape, got {a.shape} and {n.shape}")
     denom = np.linalg.norm(a) + np.linalg.norm(n)
@@ -55,8 +78,7 @@ def elementwise_relative_error(analytic, numeric):
     wrong tiny entry included; but on a tiny correct entry the round-off of the finite difference
     (about :math:`\epsilon |f| / h`) divided by :math:`|a_i|` makes :math:`r_i` large. Shapes: any, the same.
     """
-    a = np.asarray(analytic, dtype=np.float64)
-    n = np.asarray(numeric, dtype=np.float64)
+    a, n = _gradient_array(analytic, "analytic"), _gradient_array(numeric, "numeric")
     if a.shape != n.shape:
         raise ValueError(f"analytic and numeric gradients must have the same shape, got {a.shape} and {n.shape}")
     scale = np.maximum(np.abs(a), np.abs(n))
@@ -65,7 +87,10 @@ def elementwise_relative_error(analytic, numeric):
 
 def gradcheck(f, grad, x, h=DEFAULT_H):
     """Relative error between ``grad(x)`` and the finite-difference gradient of ``f`` at ``x``."""
-    return relative_error(grad(np.asarray(x, dtype=np.float64)), numerical_gradient(f, x, h))
+    if not callable(grad):
+        raise TypeError(f"grad must be a callable grad(x) -> array, got {type(grad).__name__}")
+    numeric = numerical_gradient(f, x, h)
+    return relative_error(grad(as_finite_array(x, "x")), numeric)
 
 
 @dataclass

@@ -52,11 +52,19 @@ class Loss:
         """``(a, y)`` as float arrays of one shape (numpy would silently broadcast a (N, 1) output against (N,)
         targets into an (N, N) loss); for the probabilistic losses, labels in [0, 1]."""
         a, y = as_finite_array(a, "a"), as_finite_array(y, "y")
+        if a.ndim != 2:                                    # a 1-D array would silently be read as N samples
+            raise ValueError(f"a must be a 2-D array of shape (N, K) (one row per sample; reshape a 1-D array "
+                             f"with a[:, None] or a[None, :]), got shape {a.shape}")
         if a.shape != y.shape:
             raise ValueError(f"a and y must have the same shape (N, K), got {a.shape} and {y.shape}")
-        if self.probabilistic and y.size and (y.min() < 0 or y.max() > 1):
+        if a.shape[0] == 0:
+            raise ValueError(f"a and y must hold at least one sample (N >= 1), got shape {a.shape}")
+        if self.probabilistic and (y.min() < 0 or y.max() > 1):
             raise ValueError(f"y must hold labels in [0, 1] for {self.name}, got values in "
                              f"[{y.min():g}, {y.max():g}]")
+        if self.probabilistic and (a.min() < 0 or a.max() > 1):
+            raise ValueError(f"a must hold probabilities in [0, 1] for {self.name} (the output of a sigmoid or "
+                             f"softmax), got values in [{a.min():g}, {a.max():g}]")
         return a, y
 
 
@@ -124,7 +132,11 @@ FUSED = {
 
 
 def output_delta(loss, g, z, a, y):
-    r"""The loss and the output delta :math:`\delta^L = \partial L/\partial z^L` (inputs already checked).
+    r"""The loss and the output delta :math:`\delta^L = \partial L/\partial z^L`.
+
+    Called with names (``output_delta("cross_entropy", "softmax", z, a, y)``) it checks its inputs first, like
+    every public function; backprop passes the :class:`Loss` and Activation objects of a net whose inputs it
+    checked once already, and then nothing is checked again.
 
     Uses the fused, logit-based formula when (activation, loss) is in :data:`FUSED`, otherwise the chain rule
     :math:`\delta^L = g'(z^L) \odot \partial L/\partial a^L` (a vector-Jacobian product for softmax).
@@ -138,7 +150,11 @@ def output_delta(loss, g, z, a, y):
     z, a, y : ndarray, shape (N, K)
         Output pre-activations, output activations :math:`a = g(z)` and targets.
     """
-    loss, g = get(loss), activation_functions.get(g)
+    if isinstance(loss, str) or isinstance(g, str):         # called directly, by name: check the inputs first
+        loss, g = get(loss), activation_functions.get(g)
+        z, (a, y) = as_finite_array(z, "z"), loss.check(a, y)
+        if z.shape != a.shape:
+            raise ValueError(f"z and a must have the same shape (N, K), got {z.shape} and {a.shape}")
     fused = FUSED.get((g.name, loss.name))
     if fused is not None:
         return fused(z, a, y)

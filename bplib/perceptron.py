@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_finite_array, int_at_least, positive_number
+from ._checks import as_finite_array, int_at_least, positive_number, real_number
 from .activation_functions import sigmoid
 from .descent import gradient_descent
 
@@ -29,6 +29,8 @@ def step(z):
 def _check_xy(X, y):
     X = as_finite_array(X, "X", ndim=2)
     y = as_finite_array(y, "y", ndim=1)
+    if len(X) == 0:
+        raise ValueError(f"X must hold at least one sample: expected shape (N, D) with N >= 1, got {X.shape}")
     if len(y) != len(X):
         raise ValueError(f"y must have shape (N,) = ({len(X)},) to match X, got {y.shape}")
     if not np.all((y == 0) | (y == 1)):
@@ -101,6 +103,8 @@ def train_sigmoid_neuron(X, y, lr=0.1, epochs=100, w0=None, b0=0.0):
     w0 = np.zeros(d) if w0 is None else as_finite_array(w0, "w0", ndim=1)
     if w0.shape != (d,):
         raise ValueError(f"w0 must have shape ({d},), got {w0.shape}")
+    lr, epochs = positive_number(lr, "lr"), int_at_least(epochs, "epochs")   # named as here, not as in
+    b0 = real_number(b0, "b0")                                                # gradient_descent (steps, x0)
 
     def grad(theta):
         _, gw, gb = _sigmoid_neuron_gradient(theta[:d], theta[d], X, y)

@@ -110,7 +110,7 @@ def test_bad_input():
         data.linearly_separable(n=1)
     with pytest.raises(TypeError, match="n must be"):
         data.circles(n=10.5)
-    with pytest.raises(ValueError, match="noise must be a probability"):
+    with pytest.raises(ValueError, match=r"noise \(a probability\) must be"):
         data.digits(noise=1.5)
     with pytest.raises(ValueError, match="copies"):
         data.digits(copies=0)
