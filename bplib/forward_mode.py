@@ -53,9 +53,15 @@ class Dual:
     def __pow__(self, k):
         if isinstance(k, bool) or not isinstance(k, numbers.Real):
             raise TypeError(f"exponent must be a plain number (int or float), got {type(k).__name__}")
-        if (self.value < 0 and not float(k).is_integer()) or (self.value == 0 and k < 0):
-            raise ValueError(f"{self.value!r} ** {k!r} is not a finite real number (base must be > 0 for a "
-                             f"fractional exponent and != 0 for a negative one)")
+        # The same rules as Value.__pow__: no real result, division by zero and an infinite derivative raise.
+        if self.value < 0 and not float(k).is_integer():
+            raise ValueError(f"{self.value!r} ** {k} is not a real number (a fractional power needs a base >= 0)")
+        if self.value == 0 and k < 0:
+            raise ZeroDivisionError(f"{self.value!r} ** {k} divides by zero")
+        if k == 0:
+            return Dual(1.0, 0.0)
+        if self.value == 0 and k < 1:
+            raise ValueError(f"the derivative of x ** {k} at x = 0 is infinite")
         return Dual(self.value ** k, k * self.value ** (k - 1) * self.tangent)
 
     def exp(self):
@@ -141,8 +147,8 @@ def gradient_forward(f, x):
 
 # Arithmetic operations per primitive, read off the code: (value, Dual tangent, Value backward closure).
 # Elementary functions (exp, log, tanh, σ, ** and the comparison in relu) count as one operation each;
-# the closures' accumulations (+=) count too. E.g. x·y: value 1; tangent ẋy + xẏ, 3;
-# closure x.grad += y·ḡ, y.grad += x·ḡ, 4.
+# the closures' accumulations (+=) count too; checks for invalid input do not.
+# E.g. x·y: value 1; tangent ẋy + xẏ, 3; closure x.grad += y·ḡ, y.grad += x·ḡ, 4.
 ARITHMETIC = {"+": (1, 1, 2), "*": (1, 3, 4), "**": (1, 4, 5), "exp": (1, 1, 2), "log": (1, 1, 2),
               "tanh": (1, 3, 4), "σ": (1, 3, 4), "relu": (1, 2, 3)}
 

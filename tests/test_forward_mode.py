@@ -167,8 +167,14 @@ def test_bad_input():
         Dual(1.0) + "a"
     with pytest.raises(ValueError, match="log needs a positive value"):
         Dual(0.0).log()
-    with pytest.raises(ValueError, match="not a finite real number"):
+    with pytest.raises(ValueError, match="not a real number"):
         Dual(-1.0) ** 0.5
+    with pytest.raises(ZeroDivisionError):
+        Dual(0.0) ** -1
+    with pytest.raises(ValueError, match="infinite"):
+        Dual(0.0, 1.0) ** 0.5
+    assert ((Dual(0.0, 1.0) ** 0).value, (Dual(0.0, 1.0) ** 0).tangent) == (1.0, 0.0)   # as Value: 0 by continuity
+    assert (Dual(0.0, 1.0) ** 1).tangent == 1.0
     with pytest.raises(TypeError, match="exponent"):
         Dual(1.0) ** Dual(2.0)
     with pytest.raises(TypeError, match="must return a Dual"):
