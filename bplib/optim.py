@@ -1,6 +1,6 @@
-r"""Update rules, one per function (cs231n's ``optim.py``), apart from the model.
+r"""Update rules (cs231n's ``optim.py``), apart from the model, and learning-rate schedules.
 
-Heavy-ball momentum (Polyak 1964), the rule of chapter 1 and of :func:`bplib.train.train`:
+Heavy-ball momentum (Polyak 1964), the rule of chapter 1 and of ``train(..., lr, momentum=α)``:
 
 .. math::
 
@@ -8,7 +8,25 @@ Heavy-ball momentum (Polyak 1964), the rule of chapter 1 and of :func:`bplib.tra
 
 With :math:`\alpha = 0` this is plain gradient descent, :math:`x \leftarrow x - \eta\,\nabla f(x)`.
 Book symbols → names here: :math:`\eta` → ``lr``, :math:`\alpha` → ``momentum``, :math:`v` → ``v``.
+
+The optimiser objects of chapter 7 — :class:`SGD` (with momentum or Nesterov momentum), :class:`AdaGrad`,
+:class:`RMSProp`, :class:`Adam` and :class:`AdamW` — follow ``torch.optim``'s update conventions exactly: with the
+same hyper-parameters they produce the same iterates (the tests compare them with PyTorch where it is installed).
+Each keeps its state per position of the parameter list it is stepped with::
+
+    opt = Adam(1e-3)
+    opt.step(params, grads)      # params: list of arrays, updated in place; grads: a list of the same shapes
+
+In the formulas :math:`\theta` is one parameter array, :math:`g_t` its gradient at step :math:`t = 1, 2, \dots`,
+:math:`\lambda_{wd}` the weight decay (``weight_decay``); squares, roots and divisions act element by element.
+The schedules :class:`StepDecay` and :class:`CosineDecay` are callables ``schedule(epoch) -> lr``.
 """
+import math
+import numbers
+
+import numpy as np
+
+from ._checks import int_at_least, momentum_coefficient, positive_number
 
 
 def heavy_ball_step(x, grad, v, lr, momentum):
@@ -19,3 +37,365 @@ def heavy_ball_step(x, grad, v, lr, momentum):
     v *= momentum
     v -= lr * grad
     x += v
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# hyper-parameter checks: a ValueError (TypeError for a non-number) that names the argument
+
+def _number_at_least_zero(x, name):
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be a number >= 0, got {x!r}")
+    if not math.isfinite(x) or x < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {x!r}")
+    return float(x)
+
+
+def _coefficient(x, name):
+    # a decay rate of a running average: 0 <= x < 1
+    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not (0 <= x < 1):
+        raise ValueError(f"{name} must be a number in [0, 1), got {x!r}")
+    return float(x)
+
+
+def _betas(betas):
+    if isinstance(betas, (str, bytes)) or not hasattr(betas, "__len__") or len(betas) != 2:
+        raise ValueError(f"betas must be a pair (beta1, beta2), each in [0, 1), got {betas!r}")
+    return tuple(_coefficient(b, f"betas[{i}]") for i, b in enumerate(betas))
+
+
+class Optimizer:
+    """Base class: the learning rate, the weight decay and the per-position state.
+
+    ``lr`` may be changed between steps (a schedule does that); it is checked when set. ``state[i]`` is a dict
+    holding the running quantities of position ``i`` of the parameter list (created at the first step); ``t`` is
+    the number of steps taken.
+    """
+
+    def __init__(self, lr, weight_decay=0.0):
+        self.lr = lr
+        self.weight_decay = _number_at_least_zero(weight_decay, "weight_decay")
+        self.state = None
+        self.t = 0
+
+    @property
+    def lr(self):
+        """The learning rate :math:`\\eta > 0`."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value):
+        self._lr = positive_number(value, "lr")
+
+    def __repr__(self):
+        fields = ", ".join(f"{k}={v!r}" for k, v in self._hyper().items())
+        return f"{type(self).__name__}({fields})"
+
+    def _hyper(self):
+        return {"lr": self.lr, "weight_decay": self.weight_decay}
+
+    def step(self, params, grads, decay=None):
+        """Update every array of ``params`` in place, from ``grads`` (a list of arrays of the same shapes).
+
+        ``decay`` optionally lists, per position, whether the weight decay applies to it (default: to all, as in
+        PyTorch; :func:`bplib.train.train` passes ``False`` for the biases unless asked).
+        """
+        if not isinstance(params, (list, tuple)) or not isinstance(grads, (list, tuple)):
+            raise TypeError("params and grads must be lists of numpy arrays")
+        if len(params) != len(grads):
+            raise ValueError(f"params and grads must have the same length, got {len(params)} and {len(grads)}")
+        decay = [True] * len(params) if decay is None else list(decay)
+        if len(decay) != len(params):
+            raise ValueError(f"decay must have one entry per parameter array, got {len(decay)} for {len(params)}")
+        for i, (p, g) in enumerate(zip(params, grads)):
+            if not isinstance(p, np.ndarray) or p.dtype != np.float64:
+                raise TypeError(f"params[{i}] must be a float64 numpy array (it is updated in place)")
+            if np.shape(g) != p.shape:
+                raise ValueError(f"grads[{i}] must have the shape of params[{i}], {p.shape}, got {np.shape(g)}")
+        shapes = [p.shape for p in params]
+        if self.state is None:
+            self.state, self._shapes = [{} for _ in params], shapes
+        elif shapes != self._shapes:
+            raise ValueError(f"this optimiser was stepped with parameter arrays of shapes {self._shapes}, now "
+                             f"{shapes}: its state belongs to those arrays; use a new optimiser for another model")
+        self.t += 1
+        for p, g, state, d in zip(params, grads, self.state, decay):
+            self._update(p, np.asarray(g, dtype=np.float64), state, self.weight_decay if d else 0.0)
+
+    def _update(self, p, g, state, weight_decay):
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    r"""Stochastic gradient descent, optionally with momentum or Nesterov momentum (``torch.optim.SGD``).
+
+    With L2 weight decay the gradient is first :math:`g_t \leftarrow g_t + \lambda_{wd}\,\theta` (the gradient of
+    :math:`\tfrac12\lambda_{wd}\lVert\theta\rVert^2` added to the loss's). Without momentum,
+    :math:`\theta \leftarrow \theta - \eta\, g_t`. With momentum :math:`\mu` (``momentum``) PyTorch keeps a buffer
+
+    .. math::
+
+        b_t = \mu\, b_{t-1} + g_t, \quad b_0 = 0, \qquad
+        \theta_t = \theta_{t-1} - \eta\, b_t \quad \text{(heavy ball)}.
+
+    *Why this is heavy ball.* Put :math:`v_t = -\eta\, b_t`; for a constant :math:`\eta`,
+    :math:`v_t = \mu\, v_{t-1} - \eta\, g_t` and :math:`\theta_t = \theta_{t-1} + v_t`: exactly
+    :func:`heavy_ball_step` with :math:`\alpha = \mu`. (When :math:`\eta` changes between steps the two differ: here
+    the new :math:`\eta` also scales the remembered gradients.)
+
+    *Nesterov* (``nesterov=True``) evaluates the momentum step at the point it is about to reach. Sutskever et al.
+    (2013) write it :math:`u_t = \mu u_{t-1} - \eta\,\nabla f(\phi_{t-1} + \mu u_{t-1})`,
+    :math:`\phi_t = \phi_{t-1} + u_t`. In the look-ahead variable :math:`\theta = \phi + \mu u`, with
+    :math:`u = -\eta b`, this becomes an update that needs the gradient only at :math:`\theta`:
+
+    .. math::
+
+        b_t = \mu\, b_{t-1} + g_t, \qquad \theta_t = \theta_{t-1} - \eta\,(g_t + \mu\, b_t),
+
+    since :math:`\theta_t = \phi_t + \mu u_t = \phi_{t-1} + (1+\mu) u_t = \theta_{t-1} - \mu u_{t-1} + (1+\mu)u_t`
+    and :math:`u_t - \mu u_{t-1} = -\eta g_t`. That is PyTorch's rule (with dampening 0).
+    """
+
+    def __init__(self, lr, momentum=0.0, nesterov=False, weight_decay=0.0):
+        super().__init__(lr, weight_decay)
+        self.momentum = momentum_coefficient(momentum)
+        if not isinstance(nesterov, (bool, np.bool_)):
+            raise TypeError(f"nesterov must be True or False, got {nesterov!r}")
+        if nesterov and self.momentum == 0:
+            raise ValueError("nesterov=True needs momentum > 0 (Nesterov momentum with momentum 0 is plain SGD)")
+        self.nesterov = bool(nesterov)
+
+    def _hyper(self):
+        return {"lr": self.lr, "momentum": self.momentum, "nesterov": self.nesterov,
+                "weight_decay": self.weight_decay}
+
+    def _update(self, p, g, state, weight_decay):
+        if weight_decay:
+            g = g + weight_decay * p
+        if self.momentum:
+            if "b" not in state:
+                state["b"] = g.copy()                       # b_1 = g_1 (b_0 = 0)
+            else:
+                state["b"] *= self.momentum                 # b_t = μ b_{t-1} + g_t
+                state["b"] += g
+            g = g + self.momentum * state["b"] if self.nesterov else state["b"]
+        p -= self.lr * g
+
+
+class AdaGrad(Optimizer):
+    r"""AdaGrad (Duchi, Hazan and Singer 2011; ``torch.optim.Adagrad``): one learning rate per coordinate.
+
+    Every coordinate keeps the sum of its squared gradients and divides its step by the root of that sum:
+
+    .. math::
+
+        s_t = s_{t-1} + g_t^2, \quad s_0 = 0, \qquad
+        \theta_t = \theta_{t-1} - \eta\, \frac{g_t}{\sqrt{s_t} + \epsilon}.
+
+    *Why.* On :math:`f = \tfrac12 \lambda_i \theta_i^2` the gradient of coordinate :math:`i` is proportional to its
+    curvature :math:`\lambda_i`, and so is :math:`\sqrt{s_t}`: the ratio removes :math:`\lambda_i`, and a sharp
+    and a flat coordinate move at the same speed. The first step is :math:`\eta\, g_1/(|g_1| + \epsilon)`, about
+    :math:`\eta` in every coordinate. Since :math:`s_t` only grows, the steps shrink like :math:`1/\sqrt t` for a
+    steady gradient. With weight decay, :math:`g_t \leftarrow g_t + \lambda_{wd}\theta` first.
+    """
+
+    def __init__(self, lr, eps=1e-10, weight_decay=0.0):
+        super().__init__(lr, weight_decay)
+        self.eps = _number_at_least_zero(eps, "eps")
+
+    def _hyper(self):
+        return {"lr": self.lr, "eps": self.eps, "weight_decay": self.weight_decay}
+
+    def _update(self, p, g, state, weight_decay):
+        if weight_decay:
+            g = g + weight_decay * p
+        s = state.setdefault("s", np.zeros_like(p))
+        s += g * g
+        p -= self.lr * g / (np.sqrt(s) + self.eps)
+
+
+class RMSProp(Optimizer):
+    r"""RMSProp (Tieleman and Hinton 2012; ``torch.optim.RMSprop``): AdaGrad with a running average.
+
+    AdaGrad's sum never forgets; RMSProp replaces it by an exponential moving average with decay
+    :math:`\rho` (``alpha``), so the scale follows the recent gradients:
+
+    .. math::
+
+        s_t = \rho\, s_{t-1} + (1 - \rho)\, g_t^2, \quad s_0 = 0, \qquad
+        \theta_t = \theta_{t-1} - \eta\, \frac{g_t}{\sqrt{s_t} + \epsilon}.
+
+    Unrolled, :math:`s_t = (1-\rho)\sum_{k=1}^{t} \rho^{t-k} g_k^2`, a weighted mean of the recent squared
+    gradients whose weights sum to :math:`1 - \rho^t`. As in PyTorch there is no correction for that sum being
+    below 1 in the first steps (Adam adds one). With weight decay, :math:`g_t \leftarrow g_t + \lambda_{wd}\theta`
+    first.
+    """
+
+    def __init__(self, lr, alpha=0.99, eps=1e-8, weight_decay=0.0):
+        super().__init__(lr, weight_decay)
+        self.alpha = _coefficient(alpha, "alpha")
+        self.eps = _number_at_least_zero(eps, "eps")
+
+    def _hyper(self):
+        return {"lr": self.lr, "alpha": self.alpha, "eps": self.eps, "weight_decay": self.weight_decay}
+
+    def _update(self, p, g, state, weight_decay):
+        if weight_decay:
+            g = g + weight_decay * p
+        s = state.setdefault("s", np.zeros_like(p))
+        s *= self.alpha
+        s += (1 - self.alpha) * g * g
+        p -= self.lr * g / (np.sqrt(s) + self.eps)
+
+
+class Adam(Optimizer):
+    r"""Adam (Kingma and Ba 2015; ``torch.optim.Adam``): momentum + RMSProp + bias correction.
+
+    Two exponential moving averages, of the gradient (decay :math:`\beta_1`) and of its square
+    (:math:`\beta_2`), both started at 0:
+
+    .. math::
+
+        m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t, \qquad s_t = \beta_2 s_{t-1} + (1-\beta_2)\, g_t^2,
+
+        \hat m_t = \frac{m_t}{1-\beta_1^t}, \qquad \hat s_t = \frac{s_t}{1-\beta_2^t}, \qquad
+        \theta_t = \theta_{t-1} - \eta\,\frac{\hat m_t}{\sqrt{\hat s_t} + \epsilon}.
+
+    *Bias correction.* Unrolled, :math:`m_t = (1-\beta_1)\sum_{k=1}^t \beta_1^{t-k} g_k`, whose weights sum to
+    :math:`(1-\beta_1)(1 + \beta_1 + \dots + \beta_1^{t-1}) = 1 - \beta_1^t`. If the gradients have a common mean
+    :math:`\bar g`, then :math:`\mathbb E[m_t] = (1-\beta_1^t)\,\bar g`: started at 0, the average is biased
+    towards 0 by exactly that factor, and dividing by it removes the bias (likewise for :math:`s_t` with
+    :math:`\beta_2`). Without it the first step would be
+    :math:`\eta (1-\beta_1) g_1 / (\sqrt{1-\beta_2}\,|g_1|)`, :math:`0.1/\sqrt{0.001} \approx 3.2` times
+    :math:`\eta` for the defaults; with it the first step is :math:`\eta\, g_1/(|g_1| + \epsilon)`.
+    ``bias_correction=False`` (not in PyTorch) drops the two divisions, for the book to show that.
+
+    ``weight_decay`` is L2 regularisation, :math:`g_t \leftarrow g_t + \lambda_{wd}\theta` before the averages, as
+    in PyTorch's Adam; the decay is then divided by :math:`\sqrt{\hat s_t}` like the rest of the gradient. For
+    decay that is not, use :class:`AdamW`.
+    """
+
+    def __init__(self, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, bias_correction=True):
+        super().__init__(lr, weight_decay)
+        self.betas = _betas(betas)
+        self.eps = _number_at_least_zero(eps, "eps")
+        self.bias_correction = bool(bias_correction)
+
+    def _hyper(self):
+        return {"lr": self.lr, "betas": self.betas, "eps": self.eps, "weight_decay": self.weight_decay}
+
+    def _update(self, p, g, state, weight_decay):
+        if weight_decay:
+            g = g + weight_decay * p
+        self._adam(p, g, state)
+
+    def _adam(self, p, g, state):
+        beta1, beta2 = self.betas
+        m = state.setdefault("m", np.zeros_like(p))
+        s = state.setdefault("s", np.zeros_like(p))
+        m *= beta1
+        m += (1 - beta1) * g
+        s *= beta2
+        s += (1 - beta2) * g * g
+        c1, c2 = (1 - beta1 ** self.t, 1 - beta2 ** self.t) if self.bias_correction else (1.0, 1.0)
+        p -= self.lr * (m / c1) / (np.sqrt(s / c2) + self.eps)
+
+
+class AdamW(Adam):
+    r"""AdamW (Loshchilov and Hutter 2019; ``torch.optim.AdamW``): Adam with *decoupled* weight decay.
+
+    The parameters shrink by the factor :math:`1 - \eta\lambda_{wd}` first, and then take Adam's step computed
+    from the loss gradient alone:
+
+    .. math::
+
+        \theta \leftarrow (1 - \eta\,\lambda_{wd})\,\theta, \qquad
+        \theta_t = \theta - \eta\,\frac{\hat m_t}{\sqrt{\hat s_t} + \epsilon}
+        \quad (m_t, s_t \text{ from } g_t \text{ only}).
+
+    For plain SGD the two ways coincide: :math:`\theta - \eta(g + \lambda_{wd}\theta) =
+    (1-\eta\lambda_{wd})\theta - \eta g`. For Adam they do not: L2 decay passes through the division by
+    :math:`\sqrt{\hat s_t}`, so a weight with large gradients is decayed less, and a weight with no loss gradient
+    moves by about :math:`\eta` per step whatever :math:`\lambda_{wd}`; decoupled decay shrinks every weight by
+    the same factor. Default ``weight_decay=0.01``, as in PyTorch.
+    """
+
+    def __init__(self, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01):
+        super().__init__(lr, betas, eps, weight_decay)
+
+    def _update(self, p, g, state, weight_decay):
+        if weight_decay:
+            p *= 1 - self.lr * weight_decay
+        self._adam(p, g, state)
+
+
+def optimize(optimizer, grad, x0, steps):
+    """Run ``steps`` updates of ``optimizer`` on a function of one vector; returns the path, shape (steps+1, D).
+
+    ``grad(x)`` returns :math:`\\nabla f(x)`; row ``k`` of the result is :math:`x_k` (row 0 is ``x0``). Like
+    :func:`bplib.gradient_descent`, a diverging run fills the remaining rows with inf/nan instead of raising.
+    """
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be a bplib.optim optimiser such as Adam(0.1), got {optimizer!r}")
+    if not callable(grad):
+        raise TypeError(f"grad must be a callable grad(x) -> array, got {type(grad).__name__}")
+    from ._checks import as_finite_array
+    x = np.atleast_1d(as_finite_array(x0, "x0")).astype(np.float64).ravel()
+    steps = int_at_least(steps, "steps")
+    path = np.empty((steps + 1, x.size))
+    path[0] = x
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for k in range(1, steps + 1):
+            g = np.asarray(grad(x), dtype=np.float64)
+            if g.size != x.size:
+                raise ValueError(f"grad(x) must return an array of shape {x.shape}, got shape {g.shape}")
+            optimizer.step([x], [g.reshape(x.shape)])
+            path[k] = x
+    return path
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# learning-rate schedules: callables epoch -> learning rate (epoch counted from 0)
+
+class StepDecay:
+    r"""Step decay (``torch.optim.lr_scheduler.StepLR``): :math:`\eta_e = \eta_0\,\gamma^{\lfloor e / s\rfloor}`.
+
+    The learning rate is multiplied by ``gamma`` every ``step_size`` epochs; ``StepDecay(0.1, 30)(45)`` is 0.01.
+    """
+
+    def __init__(self, lr, step_size, gamma=0.1):
+        self.lr = positive_number(lr, "lr")
+        self.step_size = int_at_least(step_size, "step_size", minimum=1)
+        self.gamma = positive_number(gamma, "gamma")
+
+    def __call__(self, epoch):
+        epoch = int_at_least(epoch, "epoch")
+        return self.lr * self.gamma ** (epoch // self.step_size)
+
+    def __repr__(self):
+        return f"StepDecay(lr={self.lr!r}, step_size={self.step_size!r}, gamma={self.gamma!r})"
+
+
+class CosineDecay:
+    r"""Cosine decay (``torch.optim.lr_scheduler.CosineAnnealingLR``, closed form), over ``epochs`` epochs:
+
+    .. math::
+
+        \eta_e = \eta_{\min} + \tfrac12(\eta_0 - \eta_{\min})\,\bigl(1 + \cos(\pi e / E)\bigr), \qquad 0 \le e \le E,
+
+    from :math:`\eta_0` at :math:`e = 0` down to :math:`\eta_{\min}` (``lr_min``) at :math:`e = E`, and
+    :math:`\eta_{\min}` after that. The slope is 0 at both ends: it starts and finishes gently.
+    """
+
+    def __init__(self, lr, epochs, lr_min=0.0):
+        self.lr = positive_number(lr, "lr")
+        self.epochs = int_at_least(epochs, "epochs", minimum=1)
+        self.lr_min = _number_at_least_zero(lr_min, "lr_min")
+        if self.lr_min > self.lr:
+            raise ValueError(f"lr_min must not exceed lr, got lr_min={lr_min!r} > lr={lr!r}")
+
+    def __call__(self, epoch):
+        epoch = min(int_at_least(epoch, "epoch"), self.epochs)
+        return self.lr_min + 0.5 * (self.lr - self.lr_min) * (1 + math.cos(math.pi * epoch / self.epochs))
+
+    def __repr__(self):
+        return f"CosineDecay(lr={self.lr!r}, epochs={self.epochs!r}, lr_min={self.lr_min!r})"

@@ -9,13 +9,18 @@ Each update, for every weight matrix and bias vector :math:`w`, is the heavy-bal
 
 where :math:`L_B` is the loss of the current minibatch B (``lr`` = :math:`\eta`, ``momentum`` = :math:`\alpha`).
 ``batch_size=None`` is full-batch gradient descent, ``batch_size=1`` is stochastic (one example at a time).
+Chapter 7's options: ``optimizer=`` (an object of :mod:`bplib.optim`, e.g. ``Adam(1e-3)``) makes the updates
+instead, ``schedule=`` sets the learning rate of each epoch, and ``weight_decay=``, ``dropout=`` and
+``clip_norm=`` regularise (:mod:`bplib.regularization`).
 """
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ._checks import int_at_least, momentum_coefficient, positive_number
-from .optim import heavy_ball_step
+from .optim import Optimizer, heavy_ball_step
+from .regularization import (clip_by_global_norm, drop_probability, dropout as _dropout, global_norm,
+                             l2_penalty, objective)
 
 
 @dataclass
@@ -31,6 +36,7 @@ class History:
     val_loss: list = field(default_factory=list)
     batch_loss: list = field(default_factory=list)
     examples_seen: list = field(default_factory=list)
+    grad_norm: list = field(default_factory=list)
 
     @property
     def epochs(self):
@@ -38,15 +44,52 @@ class History:
         return len(self.loss) - 1
 
 
-def train(net, X, Y, lr, epochs, batch_size=None, momentum=0.0, seed=0, callback=None, validation=None,
-          progress=False):
+def _check_update_rule(lr, momentum, optimizer, schedule):
+    """The learning rate of the heavy-ball form (None when an optimiser or a schedule provides it), checked."""
+    if schedule is not None and not callable(schedule):
+        raise TypeError(f"schedule must be a callable epoch -> learning rate, got {schedule!r}")
+    if optimizer is not None:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"optimizer must be a bplib.optim optimiser such as Adam(1e-3), got {optimizer!r}")
+        if lr is not None or momentum != 0:
+            raise ValueError("with optimizer=..., leave out lr and momentum: the optimiser has its own "
+                             f"(got lr={lr!r}, momentum={momentum!r})")
+        return None
+    if schedule is not None:
+        if lr is not None:
+            raise ValueError(f"give lr or schedule, not both (got lr={lr!r})")
+        return None
+    if lr is None:
+        raise TypeError("train() needs lr (the learning rate), an optimizer or a schedule")
+    return positive_number(lr, "lr")
+
+
+def _regularization(net, weight_decay, decay_biases, dropout, clip_norm, seed):
+    """Checks the options; returns the training activations (dropout-wrapped) and the per-array decay flags."""
+    if clip_norm is not None:
+        positive_number(clip_norm, "clip_norm")
+    hidden = len(net.g) - 1
+    ps = list(dropout) if isinstance(dropout, (list, tuple)) else [dropout] * hidden
+    if len(ps) != hidden:
+        raise ValueError(f"dropout must be one probability or one per hidden layer ({hidden}), got {dropout!r}")
+    ps = [drop_probability(p) for p in ps]
+    drop_rng = np.random.default_rng([seed, 1])
+    g_train = [_dropout(g_l, p, drop_rng) if p > 0 else g_l for g_l, p in zip(net.g, ps)] + net.g[hidden:]
+    l2_penalty([], weight_decay)                           # checks weight_decay >= 0
+    decay = [True] * len(net.weights) + [bool(decay_biases)] * len(net.biases)
+    return g_train, decay
+
+
+def train(net, X, Y, lr=None, epochs=None, batch_size=None, momentum=0.0, seed=0, callback=None, validation=None,
+          progress=False, optimizer=None, schedule=None, weight_decay=0.0, decay_biases=False, dropout=0.0,
+          clip_norm=None):
     """Train ``net`` in place and return a :class:`History`.
 
     Parameters
     ----------
     X, Y : ndarray, shapes (N, D) and (N, K)
-    lr : float
-        Learning rate :math:`\\eta > 0`.
+    lr : float or None
+        Learning rate :math:`\\eta > 0` of the heavy-ball step (None when ``optimizer`` or ``schedule`` is given).
     epochs : int
         Passes over the training set.
     batch_size : int or None
@@ -62,10 +105,35 @@ def train(net, X, Y, lr, epochs, batch_size=None, momentum=0.0, seed=0, callback
         ``(X_val, Y_val)`` whose loss is recorded each epoch in ``history.val_loss``.
     progress : bool
         Print the loss at ten evenly spaced epochs (for cells that run longer than a second).
+    optimizer : bplib.optim.Optimizer or None
+        An optimiser object (``SGD``, ``AdaGrad``, ``RMSProp``, ``Adam``, ``AdamW``) that makes every update
+        instead of the heavy-ball step; then leave ``lr`` and ``momentum`` out (the optimiser has its own).
+    schedule : callable or None
+        ``schedule(e)`` is the learning rate of epoch ``e + 1`` (``e`` from 0), e.g. ``bplib.optim.CosineDecay``;
+        it sets ``lr`` (leave ``lr`` out) or the optimiser's ``lr`` at the start of every epoch.
+    weight_decay : float
+        :math:`\\lambda_{wd} \\ge 0`: adds :math:`\\tfrac12\\lambda_{wd}\\lVert W\\rVert^2` per weight matrix to the
+        minibatch loss (its gradient :math:`\\lambda_{wd} W` to the gradient; see :mod:`bplib.regularization`).
+    decay_biases : bool
+        Also decay the biases (both this L2 penalty and an optimiser's own ``weight_decay``, which otherwise
+        applies to the weights only).
+    dropout : float or list of float
+        Drop probability :math:`p \\in [0, 1)` of the hidden units in training (inverted dropout, masks drawn
+        from ``default_rng([seed, 1])``), one value for all hidden layers or one per hidden layer. The recorded
+        losses are evaluated without dropout.
+    clip_norm : float or None
+        Clip every minibatch gradient to this global norm (:func:`bplib.regularization.clip_by_global_norm`).
+
+    ``history.batch_loss`` holds each minibatch's training objective (with dropout and the L2 penalty),
+    ``history.grad_norm`` the global norm of each minibatch gradient before clipping; ``history.loss`` and
+    ``history.val_loss`` are the plain loss of the network as it is (no dropout, no penalty).
     """
-    lr = positive_number(lr, "lr")
+    if epochs is None:
+        raise TypeError("train() needs epochs, the number of passes over the training set")
     epochs = int_at_least(epochs, "epochs")
     momentum = momentum_coefficient(momentum)
+    lr = _check_update_rule(lr, momentum, optimizer, schedule)
+    g_train, decay = _regularization(net, weight_decay, decay_biases, dropout, clip_norm, seed)
     X, Y = net.check_data(X, Y)
     n = len(X)
     if batch_size is None:
@@ -91,13 +159,24 @@ def train(net, X, Y, lr, epochs, batch_size=None, momentum=0.0, seed=0, callback
     if record(0, 0):
         return history
     for epoch in range(1, epochs + 1):
+        if schedule is not None:                           # the learning rate of this epoch
+            lr = positive_number(schedule(epoch - 1), "schedule(epoch)")
+            if optimizer is not None:
+                optimizer.lr = lr
         order = np.arange(n) if batch_size == n else rng.permutation(n)
         for start in range(0, n, batch_size):
             idx = order[start:start + batch_size]
-            r = net._backprop(X[idx], Y[idx])
-            history.batch_loss.append(r.loss)
-            for p, grad, v_p in zip(params, r.nabla_w + r.nabla_b, v):
-                heavy_ball_step(p, grad, v_p, lr, momentum)
+            value, nabla_w, nabla_b = objective(net, X[idx], Y[idx], weight_decay, decay_biases, g_train)
+            history.batch_loss.append(value)
+            grads = nabla_w + nabla_b
+            history.grad_norm.append(global_norm(grads))
+            if clip_norm is not None:
+                clip_by_global_norm(grads, clip_norm)
+            if optimizer is not None:
+                optimizer.step(params, grads, decay)
+            else:
+                for p, grad, v_p in zip(params, grads, v):
+                    heavy_ball_step(p, grad, v_p, lr, momentum)
         if record(epoch, epoch * n):
             break
     if hasattr(callback, "on_train_end"):                  # e.g. EarlyStopping puts its best weights back

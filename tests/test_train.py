@@ -234,3 +234,162 @@ def test_early_stopping_without_validation_watches_the_training_loss_and_restart
 def test_early_stopping_bad_patience(patience, error):
     with pytest.raises(error, match="patience"):
         EarlyStopping(patience)
+
+
+# --- optimiser objects, schedules and regularisation (chapter 7) -------------------------------------------------
+from bplib.optim import SGD, Adam, AdamW, RMSProp, StepDecay  # noqa: E402
+from bplib.regularization import dropout as dropout_activation, objective  # noqa: E402
+
+
+def moons_task(seed=0):
+    X, y = data.moons(n=40, seed=seed)
+    return MLP([2, 6, 5, 1], ["tanh", "relu", "sigmoid"], "binary_cross_entropy", seed=1), X, y[:, None].astype(float)
+
+
+@pytest.mark.parametrize("batch_size", [None, 8])
+@pytest.mark.parametrize("momentum, lr", [(0.0, 0.5), (0.9, 0.05), (0.5, 0.2)])
+def test_sgd_object_gives_the_heavy_ball_iterates(batch_size, momentum, lr):
+    # PyTorch's buffer b = μb + g, θ -= ηb is heavy ball v = αv − ηg, θ += v with v = −ηb, for a constant η
+    a, X, Y = moons_task()
+    b, _, _ = moons_task()
+    ha = a.train(X, Y, lr, 30, batch_size=batch_size, momentum=momentum, seed=4)
+    hb = b.train(X, Y, epochs=30, batch_size=batch_size, optimizer=SGD(lr, momentum=momentum), seed=4)
+    for p, q in zip(a.weights + a.biases, b.weights + b.biases):
+        np.testing.assert_allclose(p, q, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(ha.loss, hb.loss, rtol=1e-12)
+    assert ha.loss[-1] < 0.9 * ha.loss[0]
+
+
+@pytest.mark.parametrize("make", [lambda: Adam(0.01), lambda: RMSProp(0.01, weight_decay=0.01),
+                                  lambda: SGD(0.1, momentum=0.9, nesterov=True)], ids=["Adam", "RMSProp", "Nesterov"])
+def test_train_with_an_optimizer_is_its_loop(make):
+    # train(optimizer=opt) = shuffle with default_rng(seed), then opt.step(weights + biases, backprop's gradients)
+    net, X, Y = moons_task()
+    ref = net.copy()
+    h = train(net, X, Y, epochs=5, batch_size=16, optimizer=make(), seed=3)
+    opt, rng = make(), np.random.default_rng(3)
+    for _ in range(5):
+        order = rng.permutation(len(X))
+        for start in range(0, len(X), 16):
+            idx = order[start:start + 16]
+            _, gw, gb = ref.loss_and_gradients(X[idx], Y[idx])
+            opt.step(ref.weights + ref.biases, gw + gb, decay=[True] * 3 + [False] * 3)   # biases not decayed
+    for p, q in zip(net.weights + net.biases, ref.weights + ref.biases):
+        np.testing.assert_allclose(p, q, rtol=1e-13, atol=1e-15)
+    assert len(h.batch_loss) == len(h.grad_norm) == 15
+
+
+@pytest.mark.parametrize("decay_biases", [False, True])
+def test_weight_decay_in_train_is_the_l2_gradient(decay_biases):
+    net, X, Y = moons_task()
+    ref = net.copy()
+    lam, lr = 0.05, 0.3
+    h = train(net, X, Y, lr=lr, epochs=4, weight_decay=lam, decay_biases=decay_biases)
+    for _ in range(4):
+        _, gw, gb = ref.loss_and_gradients(X, Y)
+        for W, g in zip(ref.weights, gw):
+            W -= lr * (g + lam * W)
+        for b, g in zip(ref.biases, gb):
+            b -= lr * (g + lam * b * decay_biases)
+    for p, q in zip(net.weights + net.biases, ref.weights + ref.biases):
+        np.testing.assert_allclose(p, q, rtol=1e-13, atol=1e-15)
+    assert h.loss[-1] == net.loss(X, Y)                     # recorded without the penalty
+    penalty = 0.5 * lam * sum(np.sum(W ** 2) for W in net.weights)
+    assert h.batch_loss[0] > h.loss[0] and h.batch_loss[-1] < h.loss[-2] + 2 * penalty
+
+
+def test_optimizer_weight_decay_spares_biases_unless_asked():
+    for decay_biases in [False, True]:
+        net, X, Y = moons_task()
+        for b in net.biases:
+            b += 1.0
+        ref = net.copy()
+        train(net, X, Y, epochs=3, optimizer=AdamW(0.01, weight_decay=0.5), decay_biases=decay_biases)
+        opt = AdamW(0.01, weight_decay=0.5)
+        for _ in range(3):
+            _, gw, gb = ref.loss_and_gradients(X, Y)
+            opt.step(ref.weights + ref.biases, gw + gb, decay=[True] * 3 + [decay_biases] * 3)
+        for p, q in zip(net.weights + net.biases, ref.weights + ref.biases):
+            np.testing.assert_allclose(p, q, rtol=1e-13, atol=1e-15)
+
+
+def test_dropout_training_is_seeded_and_evaluation_is_without_dropout():
+    runs = []
+    for seed in [0, 0, 1]:
+        net, X, Y = moons_task()
+        h = train(net, X, Y, lr=0.3, epochs=10, batch_size=10, dropout=0.3, seed=seed)
+        assert h.loss[-1] == net.loss(X, Y)                 # history: the network as it is, no dropout
+        runs.append((h, net))
+    assert runs[0][0].batch_loss == runs[1][0].batch_loss
+    assert runs[0][0].batch_loss != runs[2][0].batch_loss
+    plain, X, Y = moons_task()
+    hp = train(plain, X, Y, lr=0.3, epochs=10, batch_size=10, seed=0)
+    assert hp.batch_loss != runs[0][0].batch_loss           # dropout changed the training
+    net, X, Y = moons_task()
+    assert train(net, X, Y, lr=0.3, epochs=10, batch_size=10, dropout=[0.0, 0.0], seed=0).loss == hp.loss
+
+
+def test_dropout_first_step_uses_the_seeded_masks():
+    # the first full-batch update equals the gradient of the objective with the masks default_rng([seed, 1]) draws
+    net, X, Y = moons_task()
+    ref = net.copy()
+    train(net, X, Y, lr=0.2, epochs=1, dropout=[0.5, 0.25], seed=7)
+    rng = np.random.default_rng([7, 1])
+    g = [dropout_activation(ref.g[0], 0.5, rng), dropout_activation(ref.g[1], 0.25, rng), ref.g[2]]
+    _, gw, gb = objective(ref, X, Y, g=g)
+    for p, q, grad in zip(net.weights + net.biases, ref.weights + ref.biases, gw + gb):
+        np.testing.assert_allclose(p, q - 0.2 * grad, rtol=1e-13, atol=1e-15)
+
+
+def test_clipping_caps_every_step():
+    net, X, Y = moons_task()
+    before = [p.copy() for p in net.weights + net.biases]
+    h = train(net, X, Y, lr=1.0, epochs=1, clip_norm=1e-3)
+    step = np.sqrt(sum(np.sum((p - q) ** 2) for p, q in zip(net.weights + net.biases, before)))
+    assert h.grad_norm[0] > 1e-3 and step == pytest.approx(1e-3, rel=1e-12)   # a step of length η·c
+    net2, _, _ = moons_task()
+    h2 = train(net2, X, Y, lr=1.0, epochs=1, clip_norm=1e3)                  # not reached: no change
+    unclipped, _, _ = moons_task()
+    train(unclipped, X, Y, lr=1.0, epochs=1)
+    for p, q in zip(net2.weights, unclipped.weights):
+        np.testing.assert_array_equal(p, q)
+    assert h2.grad_norm == h.grad_norm
+
+
+def test_schedule_sets_the_learning_rate_of_each_epoch():
+    net, X, Y = moons_task()
+    ref = net.copy()
+    train(net, X, Y, epochs=4, schedule=StepDecay(0.5, 2, gamma=0.1))
+    for lr in [0.5, 0.5, 0.05, 0.05]:
+        _, gw, gb = ref.loss_and_gradients(X, Y)
+        for p, g in zip(ref.weights + ref.biases, gw + gb):
+            p -= lr * g
+    for p, q in zip(net.weights + net.biases, ref.weights + ref.biases):
+        np.testing.assert_allclose(p, q, rtol=1e-13, atol=1e-15)
+    opt = Adam(1.0)
+    train(moons_task()[0], X, Y, epochs=3, optimizer=opt, schedule=StepDecay(0.01, 1, gamma=0.5))
+    assert opt.lr == 0.0025
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(lr=0.1, optimizer=Adam(0.1)), ValueError, "lr"), (dict(momentum=0.9, optimizer=Adam(0.1)), ValueError,
+                                                            "momentum"),
+    (dict(), TypeError, "lr"), (dict(optimizer=0.1), TypeError, "optimizer"),
+    (dict(lr=0.1, schedule=StepDecay(0.1, 2)), ValueError, "schedule"), (dict(schedule=0.1), TypeError, "schedule"),
+    (dict(lr=0.1, dropout=1.0), ValueError, "dropout"), (dict(lr=0.1, dropout=[0.1]), ValueError, "dropout"),
+    (dict(lr=0.1, dropout=-0.1), ValueError, "dropout"),
+    (dict(lr=0.1, clip_norm=0.0), ValueError, "clip_norm"), (dict(lr=0.1, weight_decay=-1.0), ValueError,
+                                                             "weight_decay"),
+])
+def test_bad_optimiser_and_regularisation_arguments(kwargs, error, match):
+    net, X, Y = moons_task()
+    with pytest.raises(error, match=match):
+        train(net, X, Y, epochs=2, **kwargs)
+
+
+def test_train_needs_epochs_and_the_method_takes_an_optimizer():
+    net, X, Y = moons_task()
+    with pytest.raises(TypeError, match="epochs"):
+        train(net, X, Y, lr=0.1)
+    h = net.train(X, Y, epochs=3, optimizer=Adam(0.01))
+    assert h.epochs == 3
