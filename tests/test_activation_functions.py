@@ -132,3 +132,10 @@ def test_gradcheck_catches_a_wrong_derivative(rng):
     z = rng.standard_normal(10)
     wrong = A.sigmoid(z) * (1 + A.sigmoid(z))
     assert relative_error(wrong, numerical_gradient(lambda v: float(np.sum(A.sigmoid(v))), z)) > 0.1
+
+
+def test_sigmoid_keeps_its_precision_far_left():
+    # the z < 0 branch e^z/(1+e^z): σ(−40) = 4.248354255291589e-18, not 0 and not 1 − (1 − tiny)
+    assert A.sigmoid(-40.0) == pytest.approx(4.248354255291589e-18, rel=1e-14)
+    assert A.sigmoid(-745.0) > 0 and A.sigmoid(-800.0) == 0.0
+    assert A.sigmoid(40.0) == 1.0

@@ -153,3 +153,42 @@ def test_train_val_test_split_is_seeded():
 def test_train_val_test_split_refuses_bad_input(labels, kwargs, match):
     with pytest.raises(ValueError, match=match):
         data.train_val_test_split(labels, **kwargs)
+
+
+# ---------------------------------------------------------------- the shapes of the data sets, pinned
+
+def test_moons_are_the_right_way_up():
+    X, y = data.moons(n=400, noise=0.0, seed=5)
+    assert np.all(X[y == 0, 1] >= 0) and np.all(X[y == 1, 1] <= 0.5)       # upper moon red, lower moon blue
+    assert np.all((-1 <= X[y == 0, 0]) & (X[y == 0, 0] <= 1)) and np.all((0 <= X[y == 1, 0]) & (X[y == 1, 0] <= 2))
+    assert X[y == 0, 1].max() > 0.99 and X[y == 1, 1].min() < -0.49           # both arcs reach their extremes
+
+
+def test_moon_angles_follow_the_seed():
+    a, _ = data.moons(n=50, noise=0.0, seed=1)
+    b, _ = data.moons(n=50, noise=0.0, seed=2)
+    assert not np.allclose(a, b)
+
+
+@pytest.mark.parametrize("make", [lambda noise: data.circles(n=4000, noise=noise, seed=3),
+                                  lambda noise: data.moons(n=4000, noise=noise, seed=3)])
+def test_noise_is_on_both_axes_with_the_given_spread(make):
+    clean, _ = make(0.0)
+    noisy, _ = make(0.1)
+    spread = (noisy - clean).std(axis=0)
+    np.testing.assert_allclose(spread, [0.1, 0.1], rtol=0.05)
+
+
+def test_margin_band_is_exactly_margin_wide():
+    X, _ = data.linearly_separable(n=3000, margin=0.3, seed=7)
+    distance = np.abs(X.sum(axis=1) - 0.3) / np.sqrt(2)
+    assert 0.15 <= distance.min() < 0.152                                    # the gap is margin/2 each side, no more
+
+
+def test_defaults_are_pinned():
+    for a, b in [(data.linearly_separable(), data.linearly_separable(n=40, margin=0.2, seed=0)),
+                 (data.circles(), data.circles(n=200, noise=0.1, factor=0.5, seed=0)),
+                 (data.moons(), data.moons(n=200, noise=0.1, seed=0))]:
+        np.testing.assert_array_equal(a[0], b[0])
+    X, _ = data.linearly_separable(n=3000)                                  # the default margin is 0.2
+    assert 0.1 <= (np.abs(X.sum(axis=1) - 0.3) / np.sqrt(2)).min() < 0.102

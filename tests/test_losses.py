@@ -187,3 +187,11 @@ def test_cross_entropies_refuse_labels_outside_0_1(name):
     for fn in (L.LOSSES[name], L.LOSSES[name].gradient):
         with pytest.raises(ValueError, match=r"y must hold labels in \[0, 1\]"):
             fn(np.full((2, 2), 0.5), np.array([[0.0, 1.0], [2.0, 0.0]]))
+
+
+@pytest.mark.parametrize("z", [37.0, 40.0, 100.0])
+def test_sigmoid_cross_entropy_delta_keeps_its_precision_for_large_logits(z):
+    # δ = −y σ(−z)/N: for z >= 37, 1 − σ(z) rounds to 0 in float64, but σ(−z) keeps the exact tiny value
+    zz, y = np.array([[z]]), np.array([[1.0]])
+    _, delta = L.output_delta("cross_entropy", "sigmoid", zz, A.sigmoid(zz), y)
+    assert delta[0, 0] == pytest.approx(-1.0 / (1.0 + math.exp(z)), rel=1e-13)

@@ -222,3 +222,15 @@ def test_delta_rule_bad_input():
     with pytest.raises(FloatingPointError, match="diverged"):
         with np.errstate(over="ignore", invalid="ignore"):
             delta_rule(100 * X, [1.0, -1.0], lr=10.0, epochs=200)
+
+
+def test_perceptron_leaves_the_callers_w0_alone_and_pins_its_defaults():
+    X, y = data.linearly_separable(n=30, seed=2)
+    w0 = np.array([0.5, -0.5])
+    run = perceptron(X, y, w0=w0)
+    np.testing.assert_array_equal(w0, [0.5, -0.5])
+    np.testing.assert_array_equal(run.w[0], [0.5, -0.5])
+    default, explicit = perceptron(X, y), perceptron(X, y, lr=1.0, epochs=100)
+    np.testing.assert_array_equal(default.w, explicit.w)
+    assert perceptron(X, y, lr=0.5).w[1:].tolist() != default.w[1:].tolist()
+    assert len(perceptron(*data.xor()).mistakes) == 100                   # the default epoch budget, used up
