@@ -353,6 +353,30 @@ def optimize(optimizer, grad, x0, steps):
     return path
 
 
+def momentum_rate(lr, momentum, curvature, nesterov=False):
+    r"""The long-run factor per step of heavy ball (or Nesterov) on a quadratic of curvature :math:`\lambda`.
+
+    On :math:`f(x) = \tfrac12\lambda x^2` heavy ball gives :math:`x_{k+1} = (1 + \alpha - \eta\lambda)\,x_k -
+    \alpha\, x_{k-1}` and Nesterov (:class:`SGD` with ``nesterov=True``) gives
+    :math:`x_{k+1} = (1+\alpha)(1-\eta\lambda)\,x_k - \alpha(1-\eta\lambda)\, x_{k-1}`. Solutions are
+    combinations of :math:`r^k` for the roots of
+
+    .. math::
+
+        r^2 - (1 + \alpha - \eta\lambda)\, r + \alpha = 0 \quad\text{or}\quad
+        r^2 - (1+\alpha)(1-\eta\lambda)\, r + \alpha(1-\eta\lambda) = 0,
+
+    so :math:`|x_k|` shrinks (or grows) like :math:`\max|r|^k`; this returns :math:`\max |r|` (< 1: converges).
+    Scalars or arrays of one shape (broadcast) for ``lr``, ``momentum``, ``curvature``.
+    """
+    lr, momentum, curvature = (np.asarray(a, dtype=np.float64) for a in (lr, momentum, curvature))
+    c = 1 - lr * curvature
+    b, c0 = ((1 + momentum) * c, momentum * c) if nesterov else (1 + momentum - lr * curvature, momentum)
+    root = np.sqrt(b * b - 4 * c0 + 0j)
+    rate = np.maximum(np.abs((b + root) / 2), np.abs((b - root) / 2))
+    return float(rate) if rate.ndim == 0 else rate
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # learning-rate schedules: callables epoch -> learning rate (epoch counted from 0)
 

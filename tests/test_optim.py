@@ -321,3 +321,23 @@ def test_schedules_match_pytorch():
 def test_bad_schedules(make, match):
     with pytest.raises(ValueError, match=match):
         make()
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+@pytest.mark.parametrize("lr, momentum, curvature", [(0.08, 0.36, 2.0), (0.08, 0.36, 20.0), (0.04, 0.56, 20.0),
+                                                      (0.04, 0.5, 2.0), (0.1, 0.9, 1.0), (0.3, 0.2, 5.0)])
+def test_momentum_rate_is_the_observed_decay(lr, momentum, curvature, nesterov):
+    from bplib.optim import momentum_rate
+    rate = momentum_rate(lr, momentum, curvature, nesterov)
+    path = optimize(SGD(lr, momentum=momentum, nesterov=nesterov), lambda x: curvature * x, [1.0], 500)[:, 0]
+    # |x_k| ~ C k^j rate^k: the ratio of the largest |x| in two windows 200 steps apart tends to rate^200
+    observed = (np.abs(path[400:500]).max() / np.abs(path[200:300]).max()) ** (1 / 200)
+    assert abs(observed - rate) < 0.01 * max(rate, 0.05)
+
+
+def test_momentum_rate_by_hand():
+    from bplib.optim import momentum_rate
+    assert momentum_rate(0.1, 0.0, 2.0) == pytest.approx(0.8, rel=1e-15)          # plain: |1 − ηλ|
+    assert momentum_rate(0.08, 0.36, 20.0) == pytest.approx(0.6, rel=1e-12)       # complex roots: √α
+    assert momentum_rate(0.08, 0.36, 20.0, nesterov=True) > 1                     # Nesterov's smaller stable range
+    np.testing.assert_allclose(momentum_rate(0.05, [0.0, 0.5], 2.0), [0.9, np.sqrt(0.5)], rtol=1e-12)
