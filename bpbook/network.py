@@ -26,10 +26,10 @@ QUOTED_LINES = [
     Quote("a", "bplib.mlp.forward", "activations.append(g_l.forward(z))", "eq-ch4-forward", r"a^\ell = g(z^\ell)"),
     Quote("δᴸ", "bplib.mlp.backward",
           "value, delta = _losses.output_delta(loss, g[-1], zs[-1], activations[-1], Y)", "eq-ch4-bp1",
-          r"\delta^L = \partial L/\partial a^L \odot g'(z^L)"),
-    Quote("", "bplib.losses", "lambda a, y: a - y", "eq-ch4-bp1-sse",
-          r"\partial L/\partial a^L = a^L - Y \text{ (half\_sse)}"),
-    Quote("", "bplib.activation_functions", "a * (1.0 - a)", "eq-ch4-bp1-sse", r"\sigma'(z) = a(1-a)"),
+          r"\delta^L = \partial\mathcal{L}/\partial a^L \odot g'(z^L)"),
+    Quote("", "bplib.losses", 'half_sse = Loss("half_sse", lambda a, y: 0.5 * _sse(a, y), lambda a, y: a - y)',
+          "eq-ch4-bp1-sse", r"\partial\mathcal{L}/\partial a^L = a^L - Y"),
+    Quote("", "bplib.activation_functions", "return a * (1.0 - a)", "eq-ch4-bp1-sse", r"\sigma'(z) = a(1-a)"),
     Quote("δ", "bplib.mlp.backward", "deltas[l] = delta", "eq-ch4-delta", r"\text{keep } \delta^{\ell}"),
     Quote("∂W", "bplib.mlp.backward", "nabla_w[l] = activations[l].T @ delta", "eq-ch4-bp3",
           r"\partial L/\partial W^\ell = (a^{\ell-1})^{\mathsf T}\delta^\ell"),
@@ -76,6 +76,16 @@ def tagged_source(func, quotes=QUOTED_LINES):
         tag = next((q.tag for q in mine if code_of(q.code) in code_of(line)), "")
         out.append(f"{tag:>3} {line.rstrip()}")
     return "\n".join(out)
+
+
+def listing_html(func, quotes=QUOTED_LINES, font_size="0.74em"):
+    """:func:`tagged_source` as an HTML ``<pre>`` in a smaller font, so 90-character lines fit a book page."""
+    import html
+
+    from IPython.display import HTML
+
+    return HTML(f'<pre style="font-size: {font_size}; line-height: 1.4; overflow-x: auto; padding: 0.6em">'
+                f'{html.escape(tagged_source(func, quotes))}</pre>')
 
 
 def quote_table(quotes=QUOTED_LINES):
@@ -150,11 +160,11 @@ def pass_steps(net, record, X, Y):
                               f"{_name('a', l + 1, j + 1)} = {g_name}({_name('z', l + 1, j + 1)})",
                               f"{g_name}({z:.6g}) = {a[l + 1][j]:.6g}"))
     if net.loss_name == "half_sse":
-        loss_eq = "L = ½ Σₖ (" + _name("a", L, "k") + " − yₖ)²"
+        loss_eq = "ℒ = ½ Σₖ (" + _name("a", L, "k") + " − yₖ)²"
         loss_nums = "½ (" + " + ".join(f"({a[L][k]:.4g} − {Y[0, k]:.4g})²" for k in range(net.sizes[-1])) + ")"
     else:
-        loss_eq, loss_nums = f"L = {net.loss_name}(a{str(L).translate(_SUP)}, y)", ""
-    steps.append(Step("L", "loss", value=record.loss, equation=loss_eq,
+        loss_eq, loss_nums = f"ℒ = {net.loss_name}(a{str(L).translate(_SUP)}, y)", ""
+    steps.append(Step("ℒ", "loss", value=record.loss, equation=loss_eq,
                       numbers=f"{loss_nums} = {record.loss:.6g}".lstrip(" =")))
     for l in range(L - 1, -1, -1):
         prime = net.g[l].prime
@@ -169,7 +179,7 @@ def pass_steps(net, record, X, Y):
                     eq = f"{name} = ({_name('a', L, j + 1)} − {_name('y', None, j + 1)}) · {gp}"
                     nums = f"({a[L][j]:.4g} − {Y[0, j]:.4g}) · {gp_value:.4g} = {d:.6g}"
                 else:
-                    eq, nums = f"{name} = ∂L/∂{_name('z', L, j + 1)}", f"{d:.6g}"
+                    eq, nums = f"{name} = ∂ℒ/∂{_name('z', L, j + 1)}", f"{d:.6g}"
             else:
                 terms = " + ".join(f"{_name('δ', l + 2, k + 1)}{_name('W', l + 2, j + 1, k + 1)}"
                                    for k in range(net.sizes[l + 2]))
@@ -182,16 +192,16 @@ def pass_steps(net, record, X, Y):
                   for i in range(net.sizes[l]) for j in range(net.sizes[l + 1])}
         values.update({_name("b", l + 1, j + 1): record.nabla_b[l][j] for j in range(net.sizes[l + 1])})
         prev = "x" if l == 0 else _name("a", l, "i")
-        steps.append(Step(f"∂L/∂W{str(l + 1).translate(_SUP)}, ∂L/∂b{str(l + 1).translate(_SUP)}", "grad", l + 1,
-                          equation=f"∂L/∂{_name('W', l + 1, 'i', 'j')} = {prev if l else 'xᵢ'}"
-                                   f"{_name('δ', l + 1, 'j')},  ∂L/∂{_name('b', l + 1, 'j')} = "
+        steps.append(Step(f"∂ℒ/∂W{str(l + 1).translate(_SUP)}, ∂ℒ/∂b{str(l + 1).translate(_SUP)}", "grad", l + 1,
+                          equation=f"∂ℒ/∂{_name('W', l + 1, 'i', 'j')} = {prev if l else 'xᵢ'}"
+                                   f"{_name('δ', l + 1, 'j')},  ∂ℒ/∂{_name('b', l + 1, 'j')} = "
                                    f"{_name('δ', l + 1, 'j')}",
                           numbers=", ".join(f"{k}: {v:.4g}" for k, v in values.items()), values=values))
     return steps
 
 
 _FORWARD, _BACKWARD, _HIGHLIGHT, _PENDING = "#1f5a96", "#b2182b", "#ff7f0e", "0.55"
-_DX, _DY, _W, _ROW = 3.7, 2.0, 1.6, 0.3      # layer and unit spacing, box width, text row height (data units)
+_DX, _DY, _W, _ROW = 4.0, 2.0, 1.6, 0.3      # layer and unit spacing, box width, text row height (data units)
 
 
 def _box(ax, x, y, w, h, hot, face="white"):
@@ -256,7 +266,7 @@ def draw_network(net, record, X, Y, step=None, ax=None, steps=None):
                         bbox=dict(boxstyle="round,pad=0.12", fc="white", ec=_HIGHLIGHT if hot else "none", lw=1.2),
                         **text)
                 if l in grads:
-                    ax.text(*at(0.78), f"∂ {record.nabla_w[l - 1][i, j]:.3g}", fontsize=7, color=_BACKWARD,
+                    ax.text(*at(0.7), f"∂ {record.nabla_w[l - 1][i, j]:.3g}", fontsize=7, color=_BACKWARD,
                             bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none"), **text)
     for i, v in enumerate(x_vals):
         _box(ax, *pos[0, i], 1.1, 0.42, current.kind == "start", face="#eeeeee")
@@ -286,8 +296,8 @@ def draw_network(net, record, X, Y, step=None, ax=None, steps=None):
                     arrowprops=dict(arrowstyle="-|>", color=_HIGHLIGHT if current.kind == "loss" else "0.6",
                                     lw=2.4 if current.kind == "loss" else 0.9, shrinkA=0, shrinkB=0))
     _box(ax, x_loss, 0, 0.8, 0.62, current.kind == "loss")
-    ax.text(x_loss, 0, f"L\n{record.loss:.4g}" if loss_known else "L\n·", fontsize=7.5,
-            color="k" if loss_known else _PENDING, **text)
+    ax.text(x_loss, 0, f"ℒ\n{record.loss:.4g}" if loss_known else "ℒ\n·", fontsize=7.5,   # DejaVu Sans has ℒ
+            color="k" if loss_known else _PENDING, **{**text, "family": "sans-serif"})
     top = max(y for _, y in pos.values()) + 0.9
     ax.set_xlim(-0.75, x_loss + 0.55)
     ax.set_ylim(-top, top)

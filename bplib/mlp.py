@@ -46,12 +46,12 @@ def backward(zs, activations, weights, g, loss, Y):
     """The backward pass: ``(loss, deltas, nabla_w, nabla_b)``, lists like weights."""
     L = len(weights)
     deltas, nabla_w, nabla_b = [None] * L, [None] * L, [None] * L
-    # the loss and δᴸ = ∂L/∂zᴸ of the output layer
+    # the loss and δᴸ = ∂ℒ/∂zᴸ of the output layer
     value, delta = _losses.output_delta(loss, g[-1], zs[-1], activations[-1], Y)
     for l in range(L - 1, -1, -1):
         deltas[l] = delta                       # δ of weights[l]: (N, n)
-        nabla_w[l] = activations[l].T @ delta   # ∂L/∂W = aᵀδ: (m, N)@(N, n)
-        nabla_b[l] = delta.sum(axis=0)          # ∂L/∂b = Σₙ δₙ: (n,)
+        nabla_w[l] = activations[l].T @ delta   # ∂ℒ/∂W = aᵀδ: (m, N)@(N, n)
+        nabla_b[l] = delta.sum(axis=0)          # ∂ℒ/∂b = Σₙ δₙ: (n,)
         if l > 0:                               # X needs no δ: skip that matmul
             # δˡ = g'(zˡ) ⊙ δˡ⁺¹(Wˡ⁺¹)ᵀ, the δ of weights[l - 1]
             delta = g[l - 1].backward(zs[l - 1], activations[l], delta @ weights[l].T)
