@@ -15,8 +15,8 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from bplib.autograd import Value
 
-BOX_W, BOX_H, OP_R, DUMMY_H = 0.8, 0.6, 0.19, 0.12   # sizes in inches at scale 1
-COL_GAP, ROW_GAP, MARGIN = 0.3, 0.2, 0.12
+BOX_W, BOX_H, OP_R, DUMMY_H = 0.66, 0.5, 0.16, 0.1    # sizes in inches at scale 1
+COL_GAP, ROW_GAP, MARGIN = 0.22, 0.16, 0.1
 BOX_COLOURS = dict(fc="#dbe9f6", ec="#1f5a96")
 OP_COLOURS = dict(fc="#fde9c9", ec="#b26b00")
 
@@ -48,7 +48,7 @@ def op_symbol(op):
 def value_labels(root):
     """A label for every value of ``root``'s graph (dict id -> str): its own label if it has one; ``const`` for an
     unlabelled input; for an unlabelled result, its operation applied to its inputs' labels, e.g. ``x·(−1)`` or
-    ``relu(q)``, or ``v1``, ``v2``, ... where that would not fit in its box (more than 12 characters)."""
+    ``relu(q)``, or ``v1``, ``v2``, ... where that would not fit in its box (more than 10 characters)."""
     labels, unnamed = {}, 0
     for v in root.topological_order():
         if v.label:
@@ -64,7 +64,7 @@ def value_labels(root):
                 text = f"{wrapped[0]}^{v.op[2:]}".replace("-", "−")
             else:
                 text = f"{v.op}({names[0]})"
-            if len(text) > 12:
+            if len(text) > 10:
                 unnamed += 1
                 text = f"v{unnamed}"
         labels[id(v)] = text
@@ -240,13 +240,13 @@ def draw_graph(root, ax=None, fmt=".4g", title=None, leaves="left"):
         xs, ys = zip(*points)
         ax.plot(xs[:-1], ys[:-1], color="0.45", lw=1.0 * scale, solid_capstyle="butt", zorder=1)
         ax.add_patch(FancyArrowPatch(points[-2], points[-1], arrowstyle="-|>", color="0.45", lw=1.0 * scale,
-                                     shrinkA=0, shrinkB=0, mutation_scale=10 * scale, zorder=1))
+                                     shrinkA=0, shrinkB=0, mutation_scale=9 * scale, zorder=1))
     for node, (x, y, kind) in lay.nodes.items():
         if kind == "op":
             ax.add_patch(Circle((x, y), OP_R, zorder=2, lw=1.0 * scale, **OP_COLOURS))
             symbol = op_symbol(by_id[node[1]].op)
             ax.text(x, y, symbol, ha="center", va="center", zorder=3,
-                    fontsize=(10 if len(symbol) <= 2 else 6.5) * scale)
+                    fontsize=(9 if len(symbol) <= 2 else 6) * scale)
         else:
             v = by_id[node[1]]
             ax.add_patch(FancyBboxPatch((x - BOX_W / 2, y - BOX_H / 2), BOX_W, BOX_H, zorder=2, lw=1.0 * scale,

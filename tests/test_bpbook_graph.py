@@ -4,7 +4,7 @@ import networkx as nx
 import pytest
 
 from bplib.autograd import Value
-from bpbook.graph import draw_graph, layout, op_symbol, to_networkx, value_labels
+from bpbook.graph import OP_R, draw_graph, layout, op_symbol, to_networkx, value_labels
 
 
 def expression():
@@ -132,7 +132,7 @@ def test_edges_touch_their_nodes():
         for node, point in ((u, points[0]), (v, points[-1])):
             x, y, kind = lay.nodes[node]
             if kind == "op":
-                assert ((point[0] - x) ** 2 + (point[1] - y) ** 2) ** 0.5 == pytest.approx(0.19)
+                assert ((point[0] - x) ** 2 + (point[1] - y) ** 2) ** 0.5 == pytest.approx(OP_R)
             else:
                 x0, x1, y0, y1 = lay.extent(node)
                 assert point[0] in (pytest.approx(x0), pytest.approx(x1)) and y0 <= point[1] <= y1
@@ -142,9 +142,9 @@ def test_every_value_is_labelled():
     g = max_graph()
     labels = value_labels(g)
     assert len(labels) == len(g.topological_order()) and all(labels.values())
-    # the constant −1, the product and the relu get made-up labels; x + relu(y − x) is too long and becomes v1
-    assert sorted(labels.values()) == sorted(["x", "y", "z", "const", "x·(−1)", "y − x", "relu(y − x)", "v1",
-                                              "v1·z"])
+    # the constant −1 and the product get made-up labels; relu(y − x) is too long for its box and becomes v1
+    assert sorted(labels.values()) == sorted(["x", "y", "z", "const", "x·(−1)", "y − x", "v1", "x+v1",
+                                              "(x+v1)·z"])
     ax = draw_graph(g, leaves="near")
     assert all(t.get_text().split("\n")[0] for t in ax.texts if "data" in t.get_text())
     plt.close(ax.figure)
