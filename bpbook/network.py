@@ -212,13 +212,14 @@ def _box(ax, x, y, w, h, hot, face="white"):
                                 lw=2.2 if hot else 1, zorder=2))
 
 
-def draw_network(net, record, X, Y, step=None, ax=None, steps=None):
+def draw_network(net, record, X, Y, step=None, ax=None, steps=None, highlight=True):
     """Draw ``net`` with the numbers of one pass known after ``step`` (index or label; None: all of them).
 
     Inputs on the left, the output layer, targets and loss on the right; each unit's box shows its bias
     :math:`b`, :math:`z`, :math:`a` and :math:`\\delta` (``·`` until computed), each edge its weight near its
     start and, once computed, the weight's gradient (``∂``, red) near its end. The quantity computed at ``step``
-    and the edges it uses are highlighted in orange; its equation with the numbers is the title. Returns the Axes.
+    and the edges it uses are highlighted in orange (unless ``highlight`` is False); its equation with the numbers
+    is the title. A new figure (``ax=None``) is sized so that one unit of the layout is 0.6 inch. Returns the Axes.
     """
     import matplotlib.pyplot as plt
 
@@ -234,13 +235,15 @@ def draw_network(net, record, X, Y, step=None, ax=None, steps=None):
         k = int(step)
         if not 0 <= k < len(steps):
             raise ValueError(f"step must be in 0..{len(steps) - 1}, got {step!r}")
-    current = steps[k]
+    current = steps[k] if highlight else Step("", "none")
     known = {(s.kind, s.layer, s.unit) for s in steps[:k + 1]}
     grads = {s.layer for s in steps[:k + 1] if s.kind == "grad"}
     n_layers, L = len(net.sizes), len(net.sizes) - 1
-    if ax is None:
-        _, ax = plt.subplots(figsize=(2.5 * n_layers + 1.5, 1.4 + 1.25 * max(net.sizes)))
     pos = {(l, j): (_DX * l, _DY * ((net.sizes[l] - 1) / 2 - j)) for l in range(n_layers) for j in range(net.sizes[l])}
+    x_y, x_loss = _DX * L + _W / 2 + 0.75, _DX * L + _W / 2 + 2.0
+    top = max(y for _, y in pos.values()) + 0.9
+    if ax is None:
+        ax = plt.figure(figsize=(0.6 * (x_loss + 1.3), 0.6 * 2 * top)).add_axes((0, 0, 1, 1))
     x_vals, y_vals = np.asarray(X, dtype=float)[0], np.asarray(Y, dtype=float)[0]
     text = dict(ha="center", va="center", family="monospace", zorder=3)
 
@@ -287,7 +290,6 @@ def draw_network(net, record, X, Y, step=None, ax=None, steps=None):
             _box(ax, x, y, _W, _ROW * len(rows) + 0.12, hot)
             for r, (row, colour) in enumerate(rows):
                 ax.text(x, y + ((len(rows) - 1) / 2 - r) * _ROW, row, fontsize=7.5, color=colour, **text)
-    x_y, x_loss = _DX * L + _W / 2 + 0.75, _DX * L + _W / 2 + 2.0
     loss_known = ("loss", None, None) in known
     for k_out, yk in enumerate(y_vals):
         y_pos = pos[L, k_out][1]
@@ -298,10 +300,9 @@ def draw_network(net, record, X, Y, step=None, ax=None, steps=None):
     _box(ax, x_loss, 0, 0.8, 0.62, current.kind == "loss")
     ax.text(x_loss, 0, f"ℒ\n{record.loss:.4g}" if loss_known else "ℒ\n·", fontsize=7.5,   # DejaVu Sans has ℒ
             color="k" if loss_known else _PENDING, **{**text, "family": "sans-serif"})
-    top = max(y for _, y in pos.values()) + 0.9
     ax.set_xlim(-0.75, x_loss + 0.55)
     ax.set_ylim(-top, top)
-    ax.set_aspect("equal")
     ax.set_axis_off()
-    ax.set_title(f"step {k} of {len(steps) - 1}: {current.equation}\n{current.numbers}", fontsize=8, loc="left")
+    if highlight:
+        ax.set_title(f"step {k} of {len(steps) - 1}: {current.equation}\n{current.numbers}", fontsize=8, loc="left")
     return ax

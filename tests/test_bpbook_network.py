@@ -123,3 +123,19 @@ def test_draw_network_rejects_unknown_steps():
     draw_network(net, r, X, Y, step="a²₂", ax=ax)
     assert "a²₂ = σ(z²₂)" in ax.get_title(loc="left")
     plt.close(fig)
+
+
+def test_static_diagram_without_highlight_shows_every_number():
+    net, X, Y = mazur()
+    r = net.backprop(X, Y)
+    ax = draw_network(net, r, X, Y, highlight=False)
+    texts = [t.get_text() for t in ax.texts]
+    assert not [p for p in ax.patches if p.get_linewidth() > 2] and ax.get_title(loc="left") == ""
+    assert not any(t.endswith("·") for t in texts)                     # nothing pending
+    for l in range(2):
+        for j in range(2):
+            assert f"δ{'¹²'[l]}{'₁₂'[j]} {r.deltas[l][0, j]:.4g}" in texts
+            assert any(t == f"∂ {g:.3g}" for g in r.nabla_w[l][:, j] for t in texts)
+    width, height = ax.figure.get_size_inches()
+    assert width > 2.5 * height                                         # sized to the layout, not squeezed
+    plt.close(ax.figure)
