@@ -17,8 +17,8 @@ Each keeps its state per position of the parameter list it is stepped with::
     opt = Adam(1e-3)
     opt.step(params, grads)      # params: list of arrays, updated in place; grads: a list of the same shapes
 
-In the formulas :math:`\theta` is one parameter array, :math:`g_t` its gradient at step :math:`t = 1, 2, \dots`,
-:math:`\lambda_{wd}` the weight decay (``weight_decay``); squares, roots and divisions act element by element.
+In the formulas :math:`\theta` is one parameter array, :math:`\nabla_k` its gradient at step :math:`k = 1, 2, \dots`,
+:math:`\lambda_{\mathrm{wd}}` the weight decay (``weight_decay``); squares, roots and divisions act element by element.
 The schedules :class:`StepDecay` and :class:`CosineDecay` are callables ``schedule(epoch) -> lr``.
 """
 import math
@@ -128,31 +128,31 @@ class Optimizer:
 class SGD(Optimizer):
     r"""Stochastic gradient descent, optionally with momentum or Nesterov momentum (``torch.optim.SGD``).
 
-    With L2 weight decay the gradient is first :math:`g_t \leftarrow g_t + \lambda_{wd}\,\theta` (the gradient of
-    :math:`\tfrac12\lambda_{wd}\lVert\theta\rVert^2` added to the loss's). Without momentum,
-    :math:`\theta \leftarrow \theta - \eta\, g_t`. With momentum :math:`\mu` (``momentum``) PyTorch keeps a buffer
+    With L2 weight decay the gradient is first :math:`\nabla_k \leftarrow \nabla_k + \lambda_{\mathrm{wd}}\,\theta` (the gradient of
+    :math:`\tfrac12\lambda_{\mathrm{wd}}\lVert\theta\rVert^2` added to the loss's). Without momentum,
+    :math:`\theta \leftarrow \theta - \eta\, \nabla_k`. With momentum :math:`\alpha` (``momentum``) PyTorch keeps a buffer
 
     .. math::
 
-        b_t = \mu\, b_{t-1} + g_t, \quad b_0 = 0, \qquad
-        \theta_t = \theta_{t-1} - \eta\, b_t \quad \text{(heavy ball)}.
+        b_k = \alpha\, b_{k-1} + \nabla_k, \quad b_0 = 0, \qquad
+        \theta_k = \theta_{k-1} - \eta\, b_k \quad \text{(heavy ball)}.
 
-    *Why this is heavy ball.* Put :math:`v_t = -\eta\, b_t`; for a constant :math:`\eta`,
-    :math:`v_t = \mu\, v_{t-1} - \eta\, g_t` and :math:`\theta_t = \theta_{t-1} + v_t`: exactly
-    :func:`heavy_ball_step` with :math:`\alpha = \mu`. (When :math:`\eta` changes between steps the two differ: here
+    *Why this is heavy ball.* Put :math:`v_k = -\eta\, b_k`; for a constant :math:`\eta`,
+    :math:`v_k = \alpha\, v_{k-1} - \eta\, \nabla_k` and :math:`\theta_k = \theta_{k-1} + v_k`: exactly
+    :func:`heavy_ball_step` with the same :math:`\alpha`. (When :math:`\eta` changes between steps the two differ: here
     the new :math:`\eta` also scales the remembered gradients.)
 
     *Nesterov* (``nesterov=True``) evaluates the momentum step at the point it is about to reach. Sutskever et al.
-    (2013) write it :math:`u_t = \mu u_{t-1} - \eta\,\nabla f(\phi_{t-1} + \mu u_{t-1})`,
-    :math:`\phi_t = \phi_{t-1} + u_t`. In the look-ahead variable :math:`\theta = \phi + \mu u`, with
+    (2013) write it :math:`u_k = \alpha u_{k-1} - \eta\,\nabla f(\phi_{k-1} + \alpha u_{k-1})`,
+    :math:`\phi_k = \phi_{k-1} + u_k`. In the look-ahead variable :math:`\theta = \phi + \alpha u`, with
     :math:`u = -\eta b`, this becomes an update that needs the gradient only at :math:`\theta`:
 
     .. math::
 
-        b_t = \mu\, b_{t-1} + g_t, \qquad \theta_t = \theta_{t-1} - \eta\,(g_t + \mu\, b_t),
+        b_k = \alpha\, b_{k-1} + \nabla_k, \qquad \theta_k = \theta_{k-1} - \eta\,(\nabla_k + \alpha\, b_k),
 
-    since :math:`\theta_t = \phi_t + \mu u_t = \phi_{t-1} + (1+\mu) u_t = \theta_{t-1} - \mu u_{t-1} + (1+\mu)u_t`
-    and :math:`u_t - \mu u_{t-1} = -\eta g_t`. That is PyTorch's rule (with dampening 0).
+    since :math:`\theta_k = \phi_k + \alpha u_k = \phi_{k-1} + (1+\alpha) u_k = \theta_{k-1} - \alpha u_{k-1} + (1+\alpha)u_k`
+    and :math:`u_k - \alpha u_{k-1} = -\eta \nabla_k`. That is PyTorch's rule (with dampening 0).
     """
 
     def __init__(self, lr, momentum=0.0, nesterov=False, weight_decay=0.0):
@@ -188,14 +188,14 @@ class AdaGrad(Optimizer):
 
     .. math::
 
-        s_t = s_{t-1} + g_t^2, \quad s_0 = 0, \qquad
-        \theta_t = \theta_{t-1} - \eta\, \frac{g_t}{\sqrt{s_t} + \epsilon}.
+        s_k = s_{k-1} + \nabla_k^2, \quad s_0 = 0, \qquad
+        \theta_k = \theta_{k-1} - \eta\, \frac{\nabla_k}{\sqrt{s_k} + \epsilon}.
 
     *Why.* On :math:`f = \tfrac12 \lambda_i \theta_i^2` the gradient of coordinate :math:`i` is proportional to its
-    curvature :math:`\lambda_i`, and so is :math:`\sqrt{s_t}`: the ratio removes :math:`\lambda_i`, and a sharp
-    and a flat coordinate move at the same speed. The first step is :math:`\eta\, g_1/(|g_1| + \epsilon)`, about
-    :math:`\eta` in every coordinate. Since :math:`s_t` only grows, the steps shrink like :math:`1/\sqrt t` for a
-    steady gradient. With weight decay, :math:`g_t \leftarrow g_t + \lambda_{wd}\theta` first.
+    curvature :math:`\lambda_i`, and so is :math:`\sqrt{s_k}`: the ratio removes :math:`\lambda_i`, and a sharp
+    and a flat coordinate move at the same speed. The first step is :math:`\eta\, \nabla_1/(|\nabla_1| + \epsilon)`, about
+    :math:`\eta` in every coordinate. Since :math:`s_k` only grows, the steps shrink like :math:`1/\sqrt k` for a
+    steady gradient. With weight decay, :math:`\nabla_k \leftarrow \nabla_k + \lambda_{\mathrm{wd}}\theta` first.
     """
 
     def __init__(self, lr, eps=1e-10, weight_decay=0.0):
@@ -221,12 +221,12 @@ class RMSProp(Optimizer):
 
     .. math::
 
-        s_t = \rho\, s_{t-1} + (1 - \rho)\, g_t^2, \quad s_0 = 0, \qquad
-        \theta_t = \theta_{t-1} - \eta\, \frac{g_t}{\sqrt{s_t} + \epsilon}.
+        s_k = \rho\, s_{k-1} + (1 - \rho)\, \nabla_k^2, \quad s_0 = 0, \qquad
+        \theta_k = \theta_{k-1} - \eta\, \frac{\nabla_k}{\sqrt{s_k} + \epsilon}.
 
-    Unrolled, :math:`s_t = (1-\rho)\sum_{k=1}^{t} \rho^{t-k} g_k^2`, a weighted mean of the recent squared
-    gradients whose weights sum to :math:`1 - \rho^t`. As in PyTorch there is no correction for that sum being
-    below 1 in the first steps (Adam adds one). With weight decay, :math:`g_t \leftarrow g_t + \lambda_{wd}\theta`
+    Unrolled, :math:`s_k = (1-\rho)\sum_{j=1}^{k} \rho^{k-j} \nabla_j^2`, a weighted mean of the recent squared
+    gradients whose weights sum to :math:`1 - \rho^k`. As in PyTorch there is no correction for that sum being
+    below 1 in the first steps (Adam adds one). With weight decay, :math:`\nabla_k \leftarrow \nabla_k + \lambda_{\mathrm{wd}}\theta`
     first.
     """
 
@@ -255,22 +255,22 @@ class Adam(Optimizer):
 
     .. math::
 
-        m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t, \qquad s_t = \beta_2 s_{t-1} + (1-\beta_2)\, g_t^2,
+        m_k = \beta_1 m_{k-1} + (1-\beta_1)\, \nabla_k, \qquad s_k = \beta_2 s_{k-1} + (1-\beta_2)\, \nabla_k^2,
 
-        \hat m_t = \frac{m_t}{1-\beta_1^t}, \qquad \hat s_t = \frac{s_t}{1-\beta_2^t}, \qquad
-        \theta_t = \theta_{t-1} - \eta\,\frac{\hat m_t}{\sqrt{\hat s_t} + \epsilon}.
+        \hat m_k = \frac{m_k}{1-\beta_1^k}, \qquad \hat s_k = \frac{s_k}{1-\beta_2^k}, \qquad
+        \theta_k = \theta_{k-1} - \eta\,\frac{\hat m_k}{\sqrt{\hat s_k} + \epsilon}.
 
-    *Bias correction.* Unrolled, :math:`m_t = (1-\beta_1)\sum_{k=1}^t \beta_1^{t-k} g_k`, whose weights sum to
-    :math:`(1-\beta_1)(1 + \beta_1 + \dots + \beta_1^{t-1}) = 1 - \beta_1^t`. If the gradients have a common mean
-    :math:`\bar g`, then :math:`\mathbb E[m_t] = (1-\beta_1^t)\,\bar g`: started at 0, the average is biased
-    towards 0 by exactly that factor, and dividing by it removes the bias (likewise for :math:`s_t` with
+    *Bias correction.* Unrolled, :math:`m_k = (1-\beta_1)\sum_{j=1}^k \beta_1^{k-j} \nabla_j`, whose weights sum to
+    :math:`(1-\beta_1)(1 + \beta_1 + \dots + \beta_1^{k-1}) = 1 - \beta_1^k`. If the gradients have a common mean
+    :math:`\bar\nabla`, then :math:`\mathbb E[m_k] = (1-\beta_1^k)\,\bar\nabla`: started at 0, the average is biased
+    towards 0 by exactly that factor, and dividing by it removes the bias (likewise for :math:`s_k` with
     :math:`\beta_2`). Without it the first step would be
-    :math:`\eta (1-\beta_1) g_1 / (\sqrt{1-\beta_2}\,|g_1|)`, :math:`0.1/\sqrt{0.001} \approx 3.2` times
-    :math:`\eta` for the defaults; with it the first step is :math:`\eta\, g_1/(|g_1| + \epsilon)`.
+    :math:`\eta (1-\beta_1) \nabla_1 / (\sqrt{1-\beta_2}\,|\nabla_1|)`, :math:`0.1/\sqrt{0.001} \approx 3.2` times
+    :math:`\eta` for the defaults; with it the first step is :math:`\eta\, \nabla_1/(|\nabla_1| + \epsilon)`.
     ``bias_correction=False`` (not in PyTorch) drops the two divisions, for the book to show that.
 
-    ``weight_decay`` is L2 regularisation, :math:`g_t \leftarrow g_t + \lambda_{wd}\theta` before the averages, as
-    in PyTorch's Adam; the decay is then divided by :math:`\sqrt{\hat s_t}` like the rest of the gradient. For
+    ``weight_decay`` is L2 regularisation, :math:`\nabla_k \leftarrow \nabla_k + \lambda_{\mathrm{wd}}\theta` before the averages, as
+    in PyTorch's Adam; the decay is then divided by :math:`\sqrt{\hat s_k}` like the rest of the gradient. For
     decay that is not, use :class:`AdamW`.
     """
 
@@ -303,19 +303,19 @@ class Adam(Optimizer):
 class AdamW(Adam):
     r"""AdamW (Loshchilov and Hutter 2019; ``torch.optim.AdamW``): Adam with *decoupled* weight decay.
 
-    The parameters shrink by the factor :math:`1 - \eta\lambda_{wd}` first, and then take Adam's step computed
+    The parameters shrink by the factor :math:`1 - \eta\lambda_{\mathrm{wd}}` first, and then take Adam's step computed
     from the loss gradient alone:
 
     .. math::
 
-        \theta \leftarrow (1 - \eta\,\lambda_{wd})\,\theta, \qquad
-        \theta_t = \theta - \eta\,\frac{\hat m_t}{\sqrt{\hat s_t} + \epsilon}
-        \quad (m_t, s_t \text{ from } g_t \text{ only}).
+        \theta \leftarrow (1 - \eta\,\lambda_{\mathrm{wd}})\,\theta, \qquad
+        \theta_k = \theta - \eta\,\frac{\hat m_k}{\sqrt{\hat s_k} + \epsilon}
+        \quad (m_k, s_k \text{ from } \nabla_k \text{ only}).
 
-    For plain SGD the two ways coincide: :math:`\theta - \eta(g + \lambda_{wd}\theta) =
-    (1-\eta\lambda_{wd})\theta - \eta g`. For Adam they do not: L2 decay passes through the division by
-    :math:`\sqrt{\hat s_t}`, so a weight with large gradients is decayed less, and a weight with no loss gradient
-    moves by about :math:`\eta` per step whatever :math:`\lambda_{wd}`; decoupled decay shrinks every weight by
+    For plain SGD the two ways coincide: :math:`\theta - \eta(g + \lambda_{\mathrm{wd}}\theta) =
+    (1-\eta\lambda_{\mathrm{wd}})\theta - \eta g`. For Adam they do not: L2 decay passes through the division by
+    :math:`\sqrt{\hat s_k}`, so a weight with large gradients is decayed less, and a weight with no loss gradient
+    moves by about :math:`\eta` per step whatever :math:`\lambda_{\mathrm{wd}}`; decoupled decay shrinks every weight by
     the same factor. Default ``weight_decay=0.01``, as in PyTorch.
     """
 

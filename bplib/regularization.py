@@ -1,23 +1,24 @@
 r"""Regularisation for training an :class:`~bplib.mlp.MLP`: L2 weight decay, inverted dropout, gradient clipping.
 
-**L2 weight decay.** Add :math:`\tfrac12\lambda_{wd}\sum_\ell \lVert W^\ell\rVert^2` (squared Frobenius norms) to
-the loss. Its gradient with respect to :math:`W^\ell` is :math:`\lambda_{wd} W^\ell`, so gradient descent becomes
-:math:`W \leftarrow W - \eta(\partial\mathcal L/\partial W + \lambda_{wd} W) = (1 - \eta\lambda_{wd})W - \eta\,
+**L2 weight decay.** Add :math:`\tfrac12\lambda_{\mathrm{wd}}\sum_\ell \lVert W^\ell\rVert^2` (squared Frobenius norms) to
+the loss. Its gradient with respect to :math:`W^\ell` is :math:`\lambda_{\mathrm{wd}} W^\ell`, so gradient descent becomes
+:math:`W \leftarrow W - \eta(\partial\mathcal L/\partial W + \lambda_{\mathrm{wd}} W) = (1 - \eta\lambda_{\mathrm{wd}})W - \eta\,
 \partial\mathcal L/\partial W`: every step first shrinks the weights by a constant factor ("decay"). Biases are
 not penalised unless asked (a bias shifts a unit; penalising it does not make the function smoother).
 
 **Inverted dropout** (Srivastava et al. 2014; the "inverted" scaling as in cs231n and PyTorch). During training
-each hidden unit's output is kept with probability :math:`1-p` and set to 0 otherwise, independently for every
+each hidden unit's output is kept with probability :math:`1-p` (``p`` is the book's :math:`p_{\mathrm{drop}}`)
+and set to 0 otherwise, independently for every
 sample and every forward pass, and the kept ones are divided by :math:`1-p`:
 
 .. math::
 
-    \tilde a = g(z) \odot \frac{m}{1-p}, \qquad m_{ni} \sim \mathrm{Bernoulli}(1-p), \qquad
+    \tilde a = g(z) \odot \frac{\xi}{1-p}, \qquad \xi_{ni} \sim \mathrm{Bernoulli}(1-p), \qquad
     \mathbb E[\tilde a] = g(z),
 
 so the expected activation is unchanged and evaluation uses the network as it is, with no rescaling. The mask is
 a constant of the forward pass, so backward multiplies by the same factor:
-:math:`\partial\mathcal L/\partial z = g'(z) \odot \frac{m}{1-p} \odot \partial\mathcal L/\partial\tilde a`.
+:math:`\partial\mathcal L/\partial z = g'(z) \odot \frac{\xi}{1-p} \odot \partial\mathcal L/\partial\tilde a`.
 
 **Clipping by global norm** (Pascanu et al. 2013; ``torch.nn.utils.clip_grad_norm_``): if the norm of all the
 gradients together, :math:`\lVert G\rVert = (\sum_i \lVert G_i\rVert^2)^{1/2}`, exceeds :math:`c`, every
@@ -46,19 +47,19 @@ def drop_probability(p, name="dropout"):
 
 
 def l2_penalty(weights, weight_decay):
-    r""":math:`\tfrac12\lambda_{wd}\sum_\ell \lVert W^\ell\rVert_F^2` for a list of arrays ``weights``."""
+    r""":math:`\tfrac12\lambda_{\mathrm{wd}}\sum_\ell \lVert W^\ell\rVert_F^2` for a list of arrays ``weights``."""
     weight_decay = _decay_rate(weight_decay)
     return 0.5 * weight_decay * sum(float(np.sum(W * W)) for W in weights)
 
 
 def l2_gradient(weights, weight_decay):
-    r"""The gradient of :func:`l2_penalty`: the list :math:`[\lambda_{wd} W^\ell]`, shaped like ``weights``."""
+    r"""The gradient of :func:`l2_penalty`: the list :math:`[\lambda_{\mathrm{wd}} W^\ell]`, shaped like ``weights``."""
     weight_decay = _decay_rate(weight_decay)
     return [weight_decay * W for W in weights]
 
 
 def dropout_mask(shape, p, rng):
-    r"""The scaled mask :math:`m/(1-p)`: entries :math:`1/(1-p)` with probability :math:`1-p`, else 0."""
+    r"""The scaled mask :math:`\xi/(1-p)`: entries :math:`1/(1-p)` with probability :math:`1-p`, else 0."""
     p = drop_probability(p, "p")
     return (rng.random(shape) >= p) / (1.0 - p)
 
@@ -66,9 +67,9 @@ def dropout_mask(shape, p, rng):
 def dropout(g, p, rng=None, mask=None):
     r"""The activation ``g`` followed by inverted dropout with drop probability ``p``: an ``Activation``.
 
-    ``forward(z)`` draws a fresh mask from ``rng`` (a numpy Generator) and returns :math:`g(z) \odot m/(1-p)`;
+    ``forward(z)`` draws a fresh mask from ``rng`` (a numpy Generator) and returns :math:`g(z) \odot \xi/(1-p)`;
     ``backward(z, a, grad_a)`` reuses that mask: :math:`g`'s backward at :math:`(z, g(z))` applied to
-    :math:`\partial\mathcal L/\partial\tilde a \odot m/(1-p)`. A fixed ``mask`` (the scaled one, as from
+    :math:`\partial\mathcal L/\partial\tilde a \odot \xi/(1-p)`. A fixed ``mask`` (the scaled one, as from
     :func:`dropout_mask`) is used at every call instead, which makes the function deterministic (gradient checks).
     Use it for training only; evaluate with ``g`` itself.
     """
@@ -112,9 +113,9 @@ def clip_by_global_norm(grads, max_norm):
 def objective(net, X, Y, weight_decay=0.0, decay_biases=False, g=None):
     r"""The regularised training objective and its gradient: ``(value, nabla_w, nabla_b)``.
 
-    ``value`` is :math:`\mathcal L(X, Y) + \tfrac12\lambda_{wd}(\sum_\ell\lVert W^\ell\rVert^2` [+ the biases'
-    if ``decay_biases``]); the gradients are backprop's plus :math:`\lambda_{wd} W^\ell` (and
-    :math:`\lambda_{wd} b^\ell`). ``g`` replaces the net's activation list (e.g. with :func:`dropout` wrapped
+    ``value`` is :math:`\mathcal L(X, Y) + \tfrac12\lambda_{\mathrm{wd}}(\sum_\ell\lVert W^\ell\rVert^2` [+ the biases'
+    if ``decay_biases``]); the gradients are backprop's plus :math:`\lambda_{\mathrm{wd}} W^\ell` (and
+    :math:`\lambda_{\mathrm{wd}} b^\ell`). ``g`` replaces the net's activation list (e.g. with :func:`dropout` wrapped
     hidden layers); ``X`` (N, D) and ``Y`` (N, K) are used as given (check them with ``net.check_data``).
     """
     weight_decay = _decay_rate(weight_decay)
