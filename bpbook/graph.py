@@ -7,6 +7,7 @@ through reserved empty slots of the columns it crosses, and nodes are ordered wi
 position of their neighbours, so no edge passes under a node and crossings are few. Every value gets a label:
 its own, or one made from the operation and its inputs' labels (``x·(−1)``), or ``const`` for a constant.
 """
+import re
 from dataclasses import dataclass, field
 
 import matplotlib.pyplot as plt
@@ -15,7 +16,8 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from bplib.autograd import Value
 
-BOX_W, BOX_H, OP_R, DUMMY_H = 0.66, 0.5, 0.16, 0.1    # sizes in inches at scale 1
+BOX_W, BOX_H, OP_R, DUMMY_H = 0.66, 0.5, 0.16, 0.1    # sizes in inches at scale 1 (BOX_W: the narrowest box)
+FONT = 7.5                                              # text in the boxes, points; monospace: 0.6 em per char
 COL_GAP, ROW_GAP, MARGIN = 0.22, 0.16, 0.1
 BOX_COLOURS = dict(fc="#dbe9f6", ec="#1f5a96")
 OP_COLOURS = dict(fc="#fde9c9", ec="#b26b00")
@@ -57,7 +59,7 @@ def value_labels(root):
             text = "const"
         else:
             names = [labels[id(c)] if labels[id(c)] != "const" else _number(c.data) for c in v.children]
-            wrapped = [n if n.isalnum() else f"({n})" for n in names]
+            wrapped = [n if n.isalnum() or re.fullmatch(r"[0-9.]+", n) else f"({n})" for n in names]
             if v.op in ("+", "*") and len(names) == 2:
                 text = wrapped[0] + ("+" if v.op == "+" else "·") + wrapped[1]
             elif v.op.startswith("**"):
@@ -84,19 +86,21 @@ class Layout:
     edges: list = field(default_factory=list)     # (source node, target node, [(x, y), ...])
     width: float = 0.0
     height: float = 0.0
+    box_width: float = BOX_W
 
     def extent(self, node):
         """``(x0, x1, y0, y1)``: the bounding box of a node's box or circle."""
         x, y, kind = self.nodes[node]
-        hw, hh = (BOX_W / 2, BOX_H / 2) if kind == "value" else (OP_R, OP_R)
+        hw, hh = (self.box_width / 2, BOX_H / 2) if kind == "value" else (OP_R, OP_R)
         return x - hw, x + hw, y - hh, y + hh
 
 
-def layout(root, leaves="left"):
+def layout(root, leaves="left", box_width=BOX_W):
     r"""Positions of ``root``'s graph: columns by depth, rows ordered to keep edges short and off the nodes.
 
     ``leaves`` is ``"left"`` (every input and constant in the first column) or ``"near"`` (each in the column
     just before the first operation that uses it). Depth is :math:`d(v) = 1 + \max_{u \to v} d(u)`.
+    ``box_width`` is the width of the value boxes, in inches.
     """
     if leaves not in ("left", "near"):
         raise ValueError(f'leaves must be "left" or "near", got {leaves!r}')
@@ -146,7 +150,7 @@ def layout(root, leaves="left"):
         real = [n for n in column if n[0] != "dummy"]
         if not real:
             return 0.0
-        return BOX_W / 2 if real[0][0] == "v" else OP_R
+        return box_width / 2 if real[0][0] == "v" else OP_R
 
     out = Layout()
     x, pos, widths = 0.0, {}, []
@@ -167,11 +171,11 @@ def layout(root, leaves="left"):
         if node[0] != "dummy":
             out.nodes[node] = (nx_ - x_min, ny - y_min, "value" if node[0] == "v" else "op")
     for u, v, chain in chains:
-        points = [(pos[u][0] + _half(u), pos[u][1])]
+        points = [(pos[u][0] + _half(u, box_width), pos[u][1])]
         for dummy in chain[1:-1]:                # straight through the column: no node is in a dummy's slot
             dx, dy, hw = pos[dummy]
             points += [(dx - hw, dy), (dx + hw, dy)]
-        points.append((pos[v][0] - _half(v), pos[v][1]))
+        points.append((pos[v][0] - _half(v, box_width), pos[v][1]))
         if v[0] == "op":                         # end on the circle, pointing at its centre
             (px, py), (cx, cy) = points[-2], (pos[v][0], pos[v][1])
             dist = ((cx - px) ** 2 + (cy - py) ** 2) ** 0.5
@@ -181,7 +185,7 @@ def layout(root, leaves="left"):
             dist = ((nx2 - cx) ** 2 + (ny2 - cy) ** 2) ** 0.5
             points[0] = (cx + (nx2 - cx) * OP_R / dist, cy + (ny2 - cy) * OP_R / dist)
         out.edges.append((u, v, [(px - x_min, py - y_min) for px, py in points]))
-    out.width, out.height = x_max - x_min, y_max - y_min
+    out.width, out.height, out.box_width = x_max - x_min, y_max - y_min, box_width
     return out
 
 
@@ -201,8 +205,8 @@ def _left_first(root):
     return order
 
 
-def _half(node):
-    return BOX_W / 2 if node[0] == "v" else OP_R
+def _half(node, box_width):
+    return box_width / 2 if node[0] == "v" else OP_R
 
 
 def draw_graph(root, ax=None, fmt=".4g", title=None, leaves="left"):
@@ -223,9 +227,13 @@ def draw_graph(root, ax=None, fmt=".4g", title=None, leaves="left"):
         Column of the leaves (inputs and constants), see :func:`layout`. ``"near"`` puts each leaf just before
         the first operation that uses it, so an input used late (``z`` in ``(x + y) * z``) sits beside it.
     """
-    lay = layout(root, leaves)
+    if not isinstance(root, Value):
+        raise TypeError(f"root must be a bplib.autograd.Value, got {type(root).__name__}")
     labels = value_labels(root)
     by_id = {id(v): v for v in root.topological_order()}
+    texts = {i: f"{labels[i]}\ndata {_number(v.data, fmt)}\ngrad {_number(v.grad, fmt)}" for i, v in by_id.items()}
+    longest = max(len(line) for text in texts.values() for line in text.split("\n"))
+    lay = layout(root, leaves, box_width=max(BOX_W, longest * 0.6 * FONT / 72 + 0.12))
     w, h = lay.width + 2 * MARGIN, lay.height + 2 * MARGIN
     if ax is None:
         _, ax = plt.subplots(figsize=(w, h + (0.3 if title else 0.0)))
@@ -249,10 +257,10 @@ def draw_graph(root, ax=None, fmt=".4g", title=None, leaves="left"):
                     fontsize=(9 if len(symbol) <= 2 else 6) * scale)
         else:
             v = by_id[node[1]]
-            ax.add_patch(FancyBboxPatch((x - BOX_W / 2, y - BOX_H / 2), BOX_W, BOX_H, zorder=2, lw=1.0 * scale,
+            ax.add_patch(FancyBboxPatch((x - lay.box_width / 2, y - BOX_H / 2), lay.box_width, BOX_H, zorder=2,
+                                        lw=1.0 * scale,
                                         boxstyle="round,pad=0,rounding_size=0.06", **BOX_COLOURS))
-            ax.text(x, y, f"{labels[id(v)]}\ndata {_number(v.data, fmt)}\ngrad {_number(v.grad, fmt)}",
-                    ha="center", va="center", fontsize=7.5 * scale, family="monospace", zorder=3)
+            ax.text(x, y, texts[id(v)], ha="center", va="center", fontsize=FONT * scale, family="monospace", zorder=3)
     ax.set_axis_off()
     if title:
         ax.set_title(title, fontsize=9 * scale)

@@ -92,7 +92,7 @@ def test_layout_does_not_depend_on_memory_addresses():
 
 
 def max_graph():
-    # g = max(x, y)·z built as (x + relu(y − x))·z: y − x is y + x·(−1), with an unlabelled product and constant;
+    # max(x, y)·z built as (x + relu(y − x))·z: y − x is y + x·(−1), with an unlabelled product and constant;
     # x feeds the first multiply and the last add, an edge that skips six columns
     x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
     d = y - x
@@ -145,6 +145,8 @@ def test_every_value_is_labelled():
     # the constant −1 and the product get made-up labels; relu(y − x) is too long for its box and becomes v1
     assert sorted(labels.values()) == sorted(["x", "y", "z", "const", "x·(−1)", "y − x", "v1", "x+v1",
                                               "(x+v1)·z"])
+    assert value_labels(Value(2.0, label="x") * 0.5)  # constants that are plain numbers are not bracketed
+    assert sorted(value_labels(Value(2.0, label="x") * 0.5).values()) == ["const", "x", "x·0.5"]
     ax = draw_graph(g, leaves="near")
     assert all(t.get_text().split("\n")[0] for t in ax.texts if "data" in t.get_text())
     plt.close(ax.figure)
@@ -180,3 +182,20 @@ def test_given_axes_scale_the_text():
     assert small == pytest.approx(big / 2, rel=0.02)
     plt.close(fig)
     plt.close(natural.figure)
+
+
+def test_boxes_are_wide_enough_for_their_text():
+    # monospace text at 7.5 pt is 0.6 · 7.5 / 72 inches per character; "data 0.4413" has 11 of them
+    import bpbook.graph as graph
+    x = Value(0.3, label="x")
+    f = x * 0.5 + x.tanh()
+    f.backward()
+    ax = draw_graph(f)
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    boxes = [p.get_window_extent(renderer) for p in ax.patches if isinstance(p, graph.FancyBboxPatch)]
+    for t in ax.texts:
+        if "data" in t.get_text():
+            tb = t.get_window_extent(renderer)
+            assert any(b.x0 <= tb.x0 and tb.x1 <= b.x1 and b.y0 <= tb.y0 and tb.y1 <= b.y1 for b in boxes), t.get_text()
+    plt.close(ax.figure)
