@@ -13,11 +13,12 @@ Chapter 7's options: ``optimizer=`` (an object of :mod:`bplib.optim`, e.g. ``Ada
 instead, ``schedule=`` sets the learning rate of each epoch, and ``weight_decay=``, ``dropout=`` and
 ``clip_norm=`` regularise (:mod:`bplib.regularization`).
 """
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import int_at_least, momentum_coefficient, positive_number
+from ._checks import int_at_least, momentum_coefficient, positive_number, seed_value
 from .optim import Optimizer, heavy_ball_step
 from .regularization import (clip_by_global_norm, drop_probability, dropout as _dropout, global_norm,
                              l2_penalty, objective)
@@ -30,6 +31,8 @@ class History:
     ``loss[e]`` is the full training-set loss after ``e`` epochs (``loss[0]`` before any update);
     ``val_loss`` likewise on the validation set, if one was given; ``batch_loss`` is the loss of each
     minibatch just before its update (the noisy curve of SGD); ``examples_seen[e]`` counts samples used.
+    ``diverged_at`` is the epoch in which the loss stopped being a finite number (training stopped there, with a
+    :class:`DivergenceWarning`), or None.
     """
 
     loss: list = field(default_factory=list)
@@ -37,11 +40,37 @@ class History:
     batch_loss: list = field(default_factory=list)
     examples_seen: list = field(default_factory=list)
     grad_norm: list = field(default_factory=list)
+    diverged_at: object = None
 
     @property
     def epochs(self):
         """Number of completed epochs."""
         return len(self.loss) - 1
+
+
+class DivergenceWarning(RuntimeWarning):
+    """Training stopped because the loss overflowed: the learning rate is too large for this problem."""
+
+
+def _check_run(net, callback, validation):
+    # The arguments the training loop would otherwise trip over, raw, in its first epoch.
+    from .mlp import MLP
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be a bplib.MLP, got {type(net).__name__}")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be a callable callback(epoch, net, history) or None, got {callback!r}")
+    if validation is not None:
+        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+            raise TypeError(f"validation must be a pair (X_val, Y_val), got {type(validation).__name__}")
+        return net.check_data(*validation)
+    return None
+
+
+def _stop_requested(answer):
+    # A callback says stop with True, go on with False or None; anything else is a mistake, not a request.
+    if answer is None or isinstance(answer, (bool, np.bool_)):
+        return bool(answer)
+    raise TypeError(f"callback must return True (stop), False or None (go on), got {answer!r}")
 
 
 def _check_update_rule(lr, momentum, optimizer, schedule):
@@ -133,6 +162,8 @@ def train(net, X, Y, lr=None, epochs=None, batch_size=None, momentum=0.0, seed=0
     epochs = int_at_least(epochs, "epochs")
     momentum = momentum_coefficient(momentum)
     lr = _check_update_rule(lr, momentum, optimizer, schedule)
+    validation = _check_run(net, callback, validation)
+    seed = seed_value(seed)
     g_train, decay = _regularization(net, weight_decay, decay_biases, dropout, clip_norm, seed)
     X, Y = net.check_data(X, Y)
     n = len(X)
@@ -144,17 +175,25 @@ def train(net, X, Y, lr=None, epochs=None, batch_size=None, momentum=0.0, seed=0
     v = [np.zeros_like(p) for p in params]                 # the velocity of each array, v_0 = 0
     history = History()
 
-    if validation is not None:
-        validation = net.check_data(*validation)
-
     def record(epoch, seen):
-        history.loss.append(net._loss(X, Y))
-        if validation is not None:
-            history.val_loss.append(net._loss(*validation))
+        with np.errstate(over="ignore", invalid="ignore"):
+            history.loss.append(net._loss(X, Y))
+            if validation is not None:
+                history.val_loss.append(net._loss(*validation))
         history.examples_seen.append(seen)
+        if not np.isfinite(history.loss[-1]):
+            return diverged(epoch)
         if progress and (epoch == epochs or epoch % max(1, epochs // 10) == 0):
             print(f"epoch {epoch:>{len(str(epochs))}}/{epochs}  loss {history.loss[-1]:.4g}")
-        return callback is not None and callback(epoch, net, history)
+        return callback is not None and _stop_requested(callback(epoch, net, history))
+
+    def diverged(epoch):
+        history.diverged_at = epoch
+        rate = f"lr = {lr:g}" if optimizer is None else f"{type(optimizer).__name__}'s lr = {optimizer.lr:g}"
+        warnings.warn(f"diverged at epoch {epoch}: the loss overflowed (it is {history.loss[-1]}); lower the learning "
+                      f"rate ({rate}). Training stopped; history holds the losses so far.", DivergenceWarning,
+                      stacklevel=4)
+        return True
 
     if record(0, 0):
         return history
@@ -166,7 +205,8 @@ def train(net, X, Y, lr=None, epochs=None, batch_size=None, momentum=0.0, seed=0
         order = np.arange(n) if batch_size == n else rng.permutation(n)
         for start in range(0, n, batch_size):
             idx = order[start:start + batch_size]
-            value, nabla_w, nabla_b = objective(net, X[idx], Y[idx], weight_decay, decay_biases, g_train)
+            with np.errstate(over="ignore", invalid="ignore"):
+                value, nabla_w, nabla_b = objective(net, X[idx], Y[idx], weight_decay, decay_biases, g_train)
             history.batch_loss.append(value)
             grads = nabla_w + nabla_b
             history.grad_norm.append(global_norm(grads))

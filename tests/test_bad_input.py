@@ -186,6 +186,8 @@ DESCENT_CASES = [
     (lambda: bplib.gradient_descent(lambda x: np.inf * np.ones(1), [1.0], 0.1, 3), ValueError, r"NaN or inf"),
     (lambda: bplib.gradient_descent(lambda x: np.ones(3), [1.0, 2.0], 0.1, 3), ValueError,
      r"grad\(x\) must return an array of shape \(2,\)"),
+    (lambda: bplib.gradient_descent(lambda x: x[:, None], [1.0, 2.0], 0.1, 3), ValueError,
+     r"grad\(x\) must return an array of shape \(2,\), got shape \(2, 1\)"),
     (lambda: bplib.gradient_descent(lambda x: x, np.ones((2, 2)), 0.1, 3), ValueError,
      r"x0 must be a number or a 1-D array"),
     (lambda: bplib.gradient_descent(lambda x: x, "1.0", 0.1, 3), TypeError, r"x0 must be an array of real numbers"),
@@ -277,7 +279,37 @@ METRICS_CASES = [
     (lambda: steps_to_tolerance(np.zeros((2, 2)), 0.1), ValueError, r"values must be a 1-D sequence"),
 ]
 
-CASES = {"mlp": MLP_CASES, "losses": LOSS_CASES, "autograd": AUTOGRAD_CASES, "descent": DESCENT_CASES,
+MOONS_X, MOONS_Y = data.moons(n=20)
+MOONS_Y = MOONS_Y[:, None].astype(float)
+
+
+def fit(**options):
+    options = {"lr": 0.1, "epochs": 2, **options}
+    return lambda: MLP([2, 3, 1], ["tanh", "sigmoid"], "mse").train(MOONS_X, MOONS_Y, **options)
+
+
+TRAIN_CASES = [
+    (lambda: bplib.train.train("net", MOONS_X, MOONS_Y, 0.1, 2), TypeError, r"net must be a bplib.MLP, got str"),
+    (fit(callback=3), TypeError, r"callback must be a callable callback\(epoch, net, history\) or None"),
+    (fit(callback=lambda e, n, h: 0.5), TypeError, r"callback must return True \(stop\), False or None"),
+    (fit(callback=lambda e, n, h: "stop"), TypeError, r"callback must return True \(stop\), False or None"),
+    (fit(validation=MOONS_X), TypeError, r"validation must be a pair \(X_val, Y_val\)"),
+    (fit(validation=(MOONS_X, MOONS_Y, 1)), TypeError, r"validation must be a pair"),
+    (fit(validation=(MOONS_X, MOONS_Y[:5])), ValueError, r"Y must have shape \(N, K\) = \(20, 1\)"),
+    (fit(seed=-1), ValueError, r"seed must be a non-negative integer"),
+    (fit(seed="0"), TypeError, r"seed must be a non-negative integer"),
+    (fit(lr=0.0), ValueError, r"lr must be a finite number > 0"),
+    (fit(lr=math.inf), ValueError, r"lr must be a finite number > 0"),
+    (fit(epochs=-1), ValueError, r"epochs must be an integer >= 0"),
+    (fit(epochs=2.5), TypeError, r"epochs must be an integer"),
+    (fit(batch_size=0), ValueError, r"batch_size must be an integer >= 1"),
+    (fit(batch_size=2.0), TypeError, r"batch_size must be an integer"),
+    (fit(momentum=1.0), ValueError, r"momentum must be a number in \[0, 1\)"),
+    (lambda: MLP([2, 3, 1], ["tanh", "sigmoid"], "mse").train(MOONS_X[:0], MOONS_Y[:0], 0.1, 2), ValueError,
+     r"X must hold at least one sample"),
+]
+
+CASES = {"mlp": MLP_CASES, "train": TRAIN_CASES, "losses": LOSS_CASES, "autograd": AUTOGRAD_CASES, "descent": DESCENT_CASES,
          "gradcheck": GRADCHECK_CASES, "data": DATA_CASES, "perceptron": PERCEPTRON_CASES,
          "metrics": METRICS_CASES}
 ALL = [(f"{area}-{i}", *case) for area, cases in CASES.items() for i, case in enumerate(cases)]

@@ -32,6 +32,7 @@ def test_accuracy_refuses_bad_input(outputs, labels, match):
     ([1.0, 0.5, 0.1, 0.01], 1.5, 0),
     ([1.0, 0.5, 0.1, 0.01], 1e-3, None),
     ([1.0, np.nan, np.inf, 0.0], 0.5, 3),                           # a diverging run's nan/inf never count
+    ([1.0, 0.5, 0.25], 0.5, 2),                                     # strictly below: equal to tol is not enough
 ])
 def test_steps_to_tolerance(values, tol, expected):
     assert steps_to_tolerance(values, tol) == expected
@@ -68,3 +69,7 @@ def test_confusion_matrix_rows_and_diagonal(n, k, seed):
 def test_confusion_matrix_refuses_bad_input(predicted, labels, k, match):
     with pytest.raises(ValueError, match=match):
         confusion_matrix(predicted, labels, k)
+
+
+def test_confusion_matrix_of_one_class():
+    np.testing.assert_array_equal(confusion_matrix([0, 0, 0], [0, 0, 0], 1), [[3]])

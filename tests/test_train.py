@@ -393,3 +393,41 @@ def test_train_needs_epochs_and_the_method_takes_an_optimizer():
         train(net, X, Y, lr=0.1)
     h = net.train(X, Y, epochs=3, optimizer=Adam(0.01))
     assert h.epochs == 3
+
+
+@pytest.mark.parametrize("g, lr", [(["tanh", "linear"], 1e6), (["relu", "linear"], 10.0)])
+def test_a_diverging_run_stops_with_a_warning_and_keeps_its_history(g, lr):
+    from bplib.train import DivergenceWarning
+    X, y = data.moons(n=50)
+    net = MLP([2, 8, 1], g, "mse")
+    with pytest.warns(DivergenceWarning, match=r"diverged at epoch (\d+): the loss overflowed.*lower the learning rate"):
+        history = net.train(X, y[:, None].astype(float), lr=lr, epochs=200)
+    assert history.diverged_at is not None and history.diverged_at < 200
+    assert len(history.loss) == history.diverged_at + 1                     # every epoch up to the overflow
+    assert np.all(np.isfinite(history.loss[:-1])) and not np.isfinite(history.loss[-1])
+
+
+def test_a_converging_run_has_not_diverged():
+    X, y = data.moons(n=50)
+    history = MLP([2, 8, 1], ["tanh", "sigmoid"], "mse").train(X, y[:, None].astype(float), lr=0.5, epochs=5)
+    assert history.diverged_at is None
+
+
+def test_progress_prints_the_last_epoch_even_off_the_grid(capsys):
+    X, y = data.moons(n=20)
+    MLP([2, 3, 1], ["tanh", "sigmoid"], "mse").train(X, y[:, None].astype(float), lr=0.1, epochs=25, progress=True)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1].startswith("epoch 25/25") and lines[-2].startswith("epoch 24/25")
+
+
+def test_defaults_are_pinned():
+    X, y = data.moons(n=40)
+    Y = y[:, None].astype(float)
+    a, b = MLP([2, 3, 1], ["tanh", "sigmoid"], "mse"), MLP([2, 3, 1], ["tanh", "sigmoid"], "mse", seed=0)
+    np.testing.assert_array_equal(a.weights[0], b.weights[0])                # MLP's seed defaults to 0
+    assert not np.array_equal(a.weights[0], MLP([2, 3, 1], ["tanh", "sigmoid"], "mse", seed=1).weights[0])
+    h1 = a.train(X, Y, lr=0.1, epochs=3, batch_size=8)
+    h2 = b.train(X, Y, lr=0.1, epochs=3, batch_size=8, seed=0)              # train's shuffle seed defaults to 0
+    assert h1.batch_loss == h2.batch_loss
+    h3 = MLP([2, 3, 1], ["tanh", "sigmoid"], "mse").train(X, Y, lr=0.1, epochs=3, batch_size=8, seed=1)
+    assert h3.batch_loss != h1.batch_loss

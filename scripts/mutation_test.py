@@ -1,0 +1,294 @@
+"""Mutation testing of bplib's numeric modules against the fast test suite (no third-party tool needed).
+
+    python scripts/mutation_test.py                      # every numeric module, 2 workers
+    python scripts/mutation_test.py losses mlp -j 1      # some modules
+    python scripts/mutation_test.py --list               # print the mutants, run nothing
+
+Each mutant changes ONE thing in ONE module: an arithmetic operator (+ -, * /, ** *), a comparison (< <=, > >=,
+== !=, < >), a boolean operator (and or), a constant (a number n -> n + 1 for ints, x -> 2x or 0 -> 1 for floats,
+True <-> False, None), a unary minus dropped, a default argument changed, or a statement removed (an augmented
+assignment, a call on its own line, a `return` of a value replaced by `return None`). Docstrings, the text of error
+messages and `raise` statements' messages are left alone. The mutant is written into a scratch copy of the
+repository (never into this one), and the fast suite's test files that can see the mutated module (those naming it or a module that
+uses it, plus tests/test_bad_input.py) run against it, stopping at the first failure. A mutant is *killed* when a test fails or
+the suite times out, and *survives* when every test passes. Survivors are printed with their location, so each
+can be either killed with a new test or shown to be equivalent (listed in EQUIVALENT below, with the reason).
+
+The score printed at the end is killed / (all mutants - known equivalents).
+"""
+import argparse
+import ast
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# The numeric modules (input validation in _checks is tested by tests/test_bad_input.py case by case).
+MODULES = ["activation_functions", "losses", "mlp", "train", "optim", "regularization", "descent", "gradcheck",
+           "autograd", "perceptron", "data", "init", "metrics", "forward_mode"]
+PYTEST = [sys.executable, "-m", "pytest", "tests", "-m", "not browser", "-x", "-q", "-p", "no:cacheprovider",
+          "-p", "no:nbval", "-o", "addopts=", "--ignore=tests/test_notebooks.py",
+          "--ignore=tests/test_benchmark.py", "--ignore=tests/test_site.py", "--ignore=tests/test_jupyterlab.py"]
+TIMEOUT = 300
+
+# (module, line, description) of mutants shown to be equivalent: no input can tell them from the original.
+# Each entry says why. Fill in from a run's survivors after checking them by hand.
+EQUIVALENT = {
+}
+
+SWAP_BIN = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.Pow: ast.Mult,
+            ast.FloorDiv: ast.Div, ast.MatMult: None}
+SWAP_CMP = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
+            ast.NotEq: ast.Eq, ast.Is: ast.IsNot, ast.IsNot: ast.Is, ast.In: ast.NotIn, ast.NotIn: ast.In}
+SWAP_BOOL = {ast.And: ast.Or, ast.Or: ast.And}
+
+
+def docstring_nodes(tree):
+    nodes = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and \
+                    isinstance(first.value.value, str):
+                nodes.add(id(first.value))
+    return nodes
+
+
+def message_nodes(tree):
+    """Nodes inside the messages of raise statements and inside f-strings: changing them tests nothing."""
+    skip = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            for sub in ast.walk(node.exc):
+                skip.add(id(sub))
+        if isinstance(node, ast.JoinedStr):
+            for sub in ast.walk(node):
+                skip.add(id(sub))
+    return skip
+
+
+def mutants(source):
+    """Yield (line, description, mutated source) for every mutant of one module's source."""
+    tree = ast.parse(source)
+    skip = docstring_nodes(tree) | message_nodes(tree)
+    targets = [n for n in ast.walk(tree) if id(n) not in skip]
+    for index, node in enumerate(targets):
+        for description, apply in mutations_of(node):
+            tree2 = ast.parse(source)
+            skip2 = docstring_nodes(tree2) | message_nodes(tree2)
+            twin = [n for n in ast.walk(tree2) if id(n) not in skip2][index]
+            if not apply(twin, tree2):
+                continue
+            try:
+                yield node.lineno, description, ast.unparse(ast.fix_missing_locations(tree2))
+            except Exception:                               # a mutation that does not make a valid program
+                continue
+
+
+def mutations_of(node):
+    out = []
+    if isinstance(node, ast.BinOp) and type(node.op) in SWAP_BIN and SWAP_BIN[type(node.op)]:
+        new = SWAP_BIN[type(node.op)]
+        out.append((f"{type(node.op).__name__} -> {new.__name__}", lambda n, t, new=new: setattr(n, "op", new()) or True))
+    if isinstance(node, ast.AugAssign) and type(node.op) in SWAP_BIN and SWAP_BIN[type(node.op)]:
+        new = SWAP_BIN[type(node.op)]
+        out.append((f"augmented {type(node.op).__name__} -> {new.__name__}",
+                    lambda n, t, new=new: setattr(n, "op", new()) or True))
+    if isinstance(node, ast.Compare):
+        for i, op in enumerate(node.ops):
+            if type(op) in SWAP_CMP:
+                new = SWAP_CMP[type(op)]
+                out.append((f"{type(op).__name__} -> {new.__name__}",
+                            lambda n, t, i=i, new=new: n.ops.__setitem__(i, new()) or True))
+    if isinstance(node, ast.BoolOp):
+        new = SWAP_BOOL[type(node.op)]
+        out.append((f"{type(node.op).__name__} -> {new.__name__}", lambda n, t, new=new: setattr(n, "op", new()) or True))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.Not)):
+        out.append((f"drop unary {type(node.op).__name__}", lambda n, t: replace(t, n, n.operand)))
+    if isinstance(node, ast.Constant) and not isinstance(node.value, str):
+        v = node.value
+        if isinstance(v, bool):
+            new = not v
+        elif isinstance(v, int):
+            new = v + 1
+        elif isinstance(v, float):
+            new = 1.0 if v == 0 else 2 * v
+        elif v is None:
+            new = None
+        else:
+            new = None
+        if new is not None or (v is not None and not isinstance(v, (int, float, bool))):
+            out.append((f"constant {v!r} -> {new!r}", lambda n, t, new=new: setattr(n, "value", new) or True))
+    if isinstance(node, (ast.AugAssign,)) or (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
+        out.append(("statement removed", lambda n, t: remove(t, n)))
+    if isinstance(node, ast.Return) and node.value is not None and not \
+            (isinstance(node.value, ast.Constant) and node.value.value is None):
+        out.append(("return None", lambda n, t: setattr(n, "value", ast.Constant(None)) or True))
+    return out
+
+
+def parent_map(tree):
+    return {id(c): p for p in ast.walk(tree) for c in ast.iter_child_nodes(p)}
+
+
+def replace(tree, node, new):
+    parent = parent_map(tree).get(id(node))
+    if parent is None:
+        return False
+    for field, value in ast.iter_fields(parent):
+        if value is node:
+            setattr(parent, field, new)
+            return True
+        if isinstance(value, list) and node in value:
+            value[value.index(node)] = new
+            return True
+    return False
+
+
+def remove(tree, node):
+    parent = parent_map(tree).get(id(node))
+    for field, value in ast.iter_fields(parent or ast.Module(body=[])):
+        if isinstance(value, list) and node in value:
+            value[value.index(node)] = ast.Pass()
+            return True
+    return False
+
+
+def tests_for(module):
+    """The fast suite's test files that can see ``module``: those that name it or a module that imports it."""
+    users = {module} | {m for m in MODULES if (ROOT / "bplib" / f"{m}.py").exists() and
+                        (f"from .{module} import" in (ROOT / "bplib" / f"{m}.py").read_text() or
+                         f"from . import {module}" in (ROOT / "bplib" / f"{m}.py").read_text() or
+                         f" as _{module}" in (ROOT / "bplib" / f"{m}.py").read_text())}
+    users |= {"mlp"} if users & {"activation_functions", "losses", "init"} else set()
+    files = []
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        if path.name in ("test_notebooks.py", "test_benchmark.py", "test_site.py", "test_jupyterlab.py") or \
+                path.name.startswith("test_bpbook"):
+            continue
+        text = path.read_text()
+        names = {"MLP"} if "mlp" in users else set()
+        names |= {"Value"} if "autograd" in users else set()
+        names |= {"gradient_descent"} if "descent" in users else set()
+        if path.name == "test_bad_input.py" or any(u in text for u in users | names):
+            files.append(str(path.relative_to(ROOT)))
+    return files
+
+
+def _preload():
+    # Imported once in this process and inherited by every forked child, so a mutant pays for test collection
+    # and the tests, not for starting Python and importing numpy, pytest (and torch, where installed).
+    import numpy  # noqa: F401
+    import pytest  # noqa: F401
+    for optional in ("torch", "matplotlib"):
+        try:
+            __import__(optional)
+        except ImportError:
+            pass
+
+
+def run_mutant(workdir, module, mutated):
+    """True when the tests that can see ``module`` fail (or time out) with ``mutated`` as its source."""
+    target = workdir / "bplib" / f"{module}.py"
+    original = target.read_text()
+    target.write_text(mutated)
+    try:
+        args = [a for a in PYTEST[3:] if a != "tests"] + tests_for(module)
+        pid = os.fork()
+        if pid == 0:                                        # the child: fresh bplib from the scratch copy
+            code = 3
+            try:
+                os.chdir(workdir)
+                sys.path.insert(0, str(workdir))
+                for name in [n for n in sys.modules if n.split(".")[0] in ("bplib", "bpbook", "tests")]:
+                    del sys.modules[name]
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, 1)
+                os.dup2(devnull, 2)
+                import pytest
+                code = int(pytest.main(args))
+            finally:
+                os._exit(code)
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return os.waitstatus_to_exitcode(status) != 0
+            if time.monotonic() > deadline:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+                return True
+            time.sleep(0.02)
+    finally:
+        target.write_text(original)
+
+
+def scratch_copy():
+    work = Path(tempfile.mkdtemp(prefix="bplib-mutants-"))
+    for name in ["bplib", "bpbook", "tests", "scripts", "benchmarks", "pyproject.toml", "book"]:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, work / name, ignore=shutil.ignore_patterns("__pycache__", "*.ipynb"))
+        elif src.exists():
+            shutil.copy2(src, work / name)
+    return work
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("modules", nargs="*", default=None)
+    parser.add_argument("-j", "--jobs", type=int, default=2)
+    parser.add_argument("--list", action="store_true")
+    args = parser.parse_args(argv)
+    modules = [m for m in (args.modules or MODULES) if (ROOT / "bplib" / f"{m}.py").exists()]
+    todo = [(m, line, desc, src) for m in modules
+            for line, desc, src in mutants((ROOT / "bplib" / f"{m}.py").read_text())]
+    print(f"{len(todo)} mutants in {len(modules)} modules")
+    if args.list:
+        for m, line, desc, _ in todo:
+            print(f"  {m}.py:{line}: {desc}")
+        return 0
+    _preload()
+    os.environ.update(PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg")
+    sys.dont_write_bytecode = True
+    workers = [scratch_copy() for _ in range(args.jobs)]
+    free = list(workers)
+    start = time.perf_counter()
+    results = []
+
+    def job(item):
+        work = free.pop()
+        try:
+            return item, run_mutant(work, item[0], item[3])
+        finally:
+            free.append(work)
+
+    with ThreadPoolExecutor(args.jobs) as pool:
+        for (m, line, desc, _), killed in pool.map(job, todo):
+            results.append((m, line, desc, killed))
+    for work in workers:
+        shutil.rmtree(work, ignore_errors=True)
+    survivors = [(m, line, desc) for m, line, desc, killed in results if not killed]
+    equivalent = [s for s in survivors if s in EQUIVALENT]
+    real = [s for s in survivors if s not in EQUIVALENT]
+    killed = len(results) - len(survivors)
+    score = killed / max(1, len(results) - len(equivalent))
+    for m in modules:
+        mine = [r for r in results if r[0] == m]
+        print(f"  {m:<22} {sum(r[3] for r in mine):>4} / {len(mine):<4} killed")
+    for m, line, desc in real:
+        print(f"SURVIVED {m}.py:{line}: {desc}")
+    for s in equivalent:
+        print(f"equivalent {s[0]}.py:{s[1]}: {s[2]} — {EQUIVALENT[s]}")
+    print(f"{killed} of {len(results)} mutants killed, {len(equivalent)} known equivalent: score {score:.1%} "
+          f"({time.perf_counter() - start:.0f} s)")
+    return 0 if not real else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
