@@ -133,8 +133,9 @@ def pass_steps(net, record, X, Y):
     """Every quantity of one forward and backward pass of ``net`` on one sample, in the order backprop computes it.
 
     ``record`` is ``net.backprop(X, Y)`` for ``X`` of shape (1, D) and ``Y`` of shape (1, K). The steps are: the
-    start (inputs, weights, biases), then for each layer and unit ``z`` and ``a``, the loss, then from the output
-    layer back: each unit's ``delta``, then the layer's weight and bias gradients (:math:`\\partial L/\\partial W
+    start (inputs, weights, biases), then layer by layer the ``z`` of each unit and then the ``a`` of each unit (as
+    :func:`bplib.mlp.forward` computes a whole layer's z, then its a), the loss, then from the output layer back:
+    each unit's ``delta``, then the layer's weight and bias gradients (:math:`\\partial L/\\partial W
     = a^\\mathsf{T}\\delta`, :math:`\\partial L/\\partial b = \\delta`). Returns a list of :class:`Step`.
     """
     X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
@@ -148,7 +149,7 @@ def pass_steps(net, record, X, Y):
         g_name = "σ" if net.g[l].name == "sigmoid" else f"g{l + 1}"
         prev = "x" if l == 0 else "a"
         prev_layer = None if l == 0 else l
-        for j in range(net.sizes[l + 1]):
+        for j in range(net.sizes[l + 1]):           # z of every unit of the layer (one matrix product) ...
             terms = " + ".join(f"{_name(prev, prev_layer, i + 1)}{_name('W', l + 1, i + 1, j + 1)}"
                                for i in range(net.sizes[l]))
             nums = " + ".join(f"{_num(a[l][i])}·{_num(net.weights[l][i, j])}" for i in range(net.sizes[l]))
@@ -156,6 +157,8 @@ def pass_steps(net, record, X, Y):
             steps.append(Step(_name("z", l + 1, j + 1), "z", l + 1, j + 1, z,
                               f"{_name('z', l + 1, j + 1)} = {terms} + {_name('b', l + 1, j + 1)}",
                               f"{nums} + {_num(net.biases[l][j])} = {z:.6g}"))
+        for j in range(net.sizes[l + 1]):           # ... then a of every unit
+            z = record.zs[l][0, j]
             steps.append(Step(_name("a", l + 1, j + 1), "a", l + 1, j + 1, a[l + 1][j],
                               f"{_name('a', l + 1, j + 1)} = {g_name}({_name('z', l + 1, j + 1)})",
                               f"{g_name}({z:.6g}) = {a[l + 1][j]:.6g}"))

@@ -139,3 +139,12 @@ def test_static_diagram_without_highlight_shows_every_number():
     width, height = ax.figure.get_size_inches()
     assert width > 2.5 * height                                         # sized to the layout, not squeezed
     plt.close(ax.figure)
+
+
+def test_forward_steps_go_layer_by_layer_z_before_a():
+    # bplib.mlp.forward computes a whole layer's z (one matrix product), then its a: the steps follow that order
+    net, X, Y = deeper(3)
+    r = net.backprop(X, Y)
+    forward = [(s.layer, s.kind) for s in pass_steps(net, r, X, Y) if s.kind in ("z", "a")]
+    expected = [(l, kind) for l in range(1, 4) for kind in ("z", "a") for _ in range(net.sizes[l])]
+    assert forward == expected
