@@ -26,16 +26,30 @@ def step(z):
     return (np.asarray(z) >= 0).astype(np.float64)
 
 
-def _check_xy(X, y):
+def _check_rows(X, y, name):
+    # X (N, D) with N >= 1 and one finite target per row, y (N,); the target is called `name` in messages.
     X = as_finite_array(X, "X", ndim=2)
-    y = as_finite_array(y, "y", ndim=1)
+    y = as_finite_array(y, name, ndim=1)
     if len(X) == 0:
         raise ValueError(f"X must hold at least one sample: expected shape (N, D) with N >= 1, got {X.shape}")
     if len(y) != len(X):
-        raise ValueError(f"y must have shape (N,) = ({len(X)},) to match X, got {y.shape}")
+        raise ValueError(f"{name} must have shape (N,) = ({len(X)},) to match X, got {y.shape}")
+    return X, y
+
+
+def _check_xy(X, y):
+    X, y = _check_rows(X, y, "y")
     if not np.all((y == 0) | (y == 1)):
         raise ValueError("y must hold labels 0 or 1")
     return X, y
+
+
+def _start(w0, b0, d):
+    # The starting (w, b) of a single-neuron rule: zeros unless given; w0 of shape (D,), a copy.
+    w = np.zeros(d) if w0 is None else as_finite_array(w0, "w0", ndim=1).copy()
+    if w.shape != (d,):
+        raise ValueError(f"w0 must have shape ({d},), got {w.shape}")
+    return w, float(as_finite_array(b0, "b0", ndim=0))
 
 
 @dataclass
@@ -54,10 +68,7 @@ def perceptron(X, y, lr=1.0, epochs=100, w0=None, b0=0.0):
     X, y = _check_xy(X, y)
     lr = positive_number(lr, "lr")
     epochs = int_at_least(epochs, "epochs")
-    w = np.zeros(X.shape[1]) if w0 is None else as_finite_array(w0, "w0", ndim=1).copy()
-    if w.shape != (X.shape[1],):
-        raise ValueError(f"w0 must have shape ({X.shape[1]},), got {w.shape}")
-    b = float(as_finite_array(b0, "b0", ndim=0))
+    w, b = _start(w0, b0, X.shape[1])
     ws, bs, mistakes, trace = [w.copy()], [b], [], [np.append(w, b)]
     for _ in range(epochs):
         wrong = 0
@@ -162,16 +173,10 @@ def delta_rule(X, t, lr=0.01, epochs=100, w0=None, b0=0.0):
     and classified by the sign of :math:`z`). Shapes: X (N, D), t (N,), w0 (D,), b0 a float. The loss recorded
     per epoch is the summed :math:`\tfrac12 \sum_n (z_n - t_n)^2`.
     """
-    X = as_finite_array(X, "X", ndim=2)
-    t = as_finite_array(t, "t", ndim=1)
-    if len(t) != len(X):
-        raise ValueError(f"t must have shape (N,) = ({len(X)},) to match X, got {t.shape}")
+    X, t = _check_rows(X, t, "t")
     lr = positive_number(lr, "lr")
     epochs = int_at_least(epochs, "epochs")
-    w = np.zeros(X.shape[1]) if w0 is None else as_finite_array(w0, "w0", ndim=1).copy()
-    if w.shape != (X.shape[1],):
-        raise ValueError(f"w0 must have shape ({X.shape[1]},), got {w.shape}")
-    b = float(as_finite_array(b0, "b0", ndim=0))
+    w, b = _start(w0, b0, X.shape[1])
 
     def loss(w, b):
         return 0.5 * float(np.sum((X @ w + b - t) ** 2))

@@ -219,6 +219,10 @@ def test_delta_rule_bad_input():
         delta_rule(X, [1.0, 0.0], lr=-1)
     with pytest.raises(ValueError, match=r"w0 must have shape \(2,\)"):
         delta_rule(X, [1.0, 0.0], w0=[1.0])
+    with pytest.raises(ValueError, match="at least one sample"):
+        delta_rule(np.empty((0, 2)), np.empty(0))
+    with pytest.raises(ValueError, match="b0 contains NaN"):
+        delta_rule(X, [1.0, 0.0], b0=np.nan)
     with pytest.raises(FloatingPointError, match="diverged"):
         with np.errstate(over="ignore", invalid="ignore"):
             delta_rule(100 * X, [1.0, -1.0], lr=10.0, epochs=200)
