@@ -96,6 +96,16 @@ def seed_value(seed, name="seed"):
     return int(seed)
 
 
+def lift(x, cls):
+    """``x`` as an instance of ``cls`` (a scalar number type such as Value or Dual): a plain real number becomes a
+    constant; anything else is a TypeError naming what was expected."""
+    if isinstance(x, cls):
+        return x
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{cls.__name__} arithmetic needs a {cls.__name__} or a real number, got {type(x).__name__}")
+    return cls(x)
+
+
 def lookup(table, key, name):
     """``table[key]``, or a ValueError that lists the valid keys."""
     if not isinstance(key, str) or key not in table:

@@ -20,6 +20,7 @@ that value: ``d(x ** 0)/dx = 0`` and ``d(x ** 1)/dx = 1`` at x = 0, as in PyTorc
 import math
 import numbers
 
+from ._checks import lift
 from .activation_functions import sigmoid as _sigmoid
 
 
@@ -190,8 +191,4 @@ def _divisor(x, numerator):
 
 def _lift(x):
     # Wrap a plain number as a constant Value; anything else is a TypeError naming what was expected.
-    if isinstance(x, Value):
-        return x
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"Value arithmetic needs a Value or a real number, got {type(x).__name__}")
-    return Value(x)
+    return lift(x, Value)

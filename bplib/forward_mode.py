@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_finite_array
+from ._checks import as_finite_array, lift
 from .activation_functions import sigmoid as _sigmoid
 from .autograd import Value
 
@@ -100,11 +100,7 @@ class Dual:
 
 def _lift(x):
     # A plain number is a constant: tangent 0.
-    if isinstance(x, Dual):
-        return x
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"Dual arithmetic needs a Dual or a real number, got {type(x).__name__}")
-    return Dual(x)
+    return lift(x, Dual)
 
 
 def _outputs(result, kind):
