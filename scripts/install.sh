@@ -15,6 +15,12 @@ fi
 python -m pip install -q -r requirements.txt
 python -m pip install -q -e .
 
+# Reading the chapters in JupyterLab (README, "Run it yourself"): jupyterlab-myst renders their MyST. The numbers
+# the prose quotes are MyST inline expressions whose values are stored in the notebook (scripts/local_numbers.py);
+# jupyterlab-myst's "executor" would instead re-evaluate them in the kernel whenever a markdown cell runs (before
+# the cells that compute them), so it is switched off for this environment.
+jupyter labextension disable --level=sys_prefix jupyterlab-myst:executor >/dev/null 2>&1
+
 # The website serves its own JavaScript so it works offline: MathJax 3, RequireJS and the ipywidgets HTML
 # manager, pinned in package-lock.json. The build copies what it needs from node_modules/ (book/_ext/bp_site.py).
 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
