@@ -89,22 +89,27 @@ def set_footer(app, config):
 
 
 def run_locally_note(docname):
-    """A collapsed tip: download the notebook or run it from a clone of the repository."""
+    """A collapsed tip: download the notebook or run it from a clone of the repository, with the exact command."""
     note = nodes.admonition(classes=["tip", "dropdown", "bp-run-locally"])
     note += nodes.title(text="Run this chapter on your own computer")
     p1 = nodes.paragraph()
-    p1 += nodes.Text("Download this notebook with the download button at the top of the page (")
-    p1 += nodes.literal(text=".ipynb")
-    p1 += nodes.Text("), or get the book's repository and run ")
+    p1 += nodes.Text("Get the book's repository and run ")
     p1 += nodes.literal(text="bash scripts/install.sh")
-    p1 += nodes.Text(" (it installs bplib and everything the notebooks need), then ")
-    p1 += nodes.literal(text=f"jupyter lab {docname}.ipynb")
-    p1 += nodes.Text(".")
+    p1 += nodes.Text(" once (it installs bplib, JupyterLab and everything the notebooks need), then ")
+    p1 += nodes.literal(text=f"jupyter lab {docname}.ipynb --allow-root")
+    p1 += nodes.Text(" (")
+    p1 += nodes.literal(text="--allow-root")
+    p1 += nodes.Text(" is needed only if you are root, and harmless otherwise). The download button at the top of "
+                     "the page gives this notebook alone (")
+    p1 += nodes.literal(text=".ipynb")
+    p1 += nodes.Text(").")
     p2 = nodes.paragraph()
-    p2 += nodes.Text("Every number and figure here is computed by bplib when the notebook runs. The sliders on "
-                     "this page replay precomputed frames; in Jupyter the ")
+    p2 += nodes.Text("JupyterLab shows the chapter as this page does, with the numbers the text quotes. Every "
+                     "number and figure is computed by bplib when the notebook runs. The sliders on this page "
+                     "replay precomputed frames; in JupyterLab, Run \u25b8 Run All Cells gives live controls under "
+                     "them (the ")
     p2 += nodes.literal(text="live_slider")
-    p2 += nodes.Text(" cells give live controls.")
+    p2 += nodes.Text(" cells): drag, use the arrow keys, or type a value.")
     note += p1
     note += p2
     return note
