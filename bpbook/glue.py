@@ -33,3 +33,28 @@ def glue_numbers(prefix, values, digits=6):
     """``glue_number(prefix + key, value)`` for every item of the dict ``values`` (one line instead of many)."""
     for key, value in values.items():
         glue_number(f"{prefix}{key}", value, digits)
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_text(value, digits=2):
+    """``value`` as plain text in powers of ten for the prose: ``"1.2 × 10⁻⁴"``, or ``"10⁻¹⁰"`` when the mantissa
+    rounds to 1 (never programmer notation such as ``1.2e-04``); ``digits`` significant digits."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"value must be a real number, got {value!r}")
+    mantissa, exponent = f"{float(value):.{digits - 1}e}".split("e")
+    power = "10" + str(int(exponent)).translate(_SUPERSCRIPT)
+    if float(mantissa) == 1.0:
+        return power
+    if float(mantissa) == -1.0:
+        return "−" + power
+    return f"{mantissa.replace('-', '−')} × {power}"
+
+
+def glue_power(key, value, digits=2):
+    """Glue ``power_text(value, digits)`` as Markdown, for ``{glue:md}`key``` in the prose."""
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    glue(key, Markdown(power_text(value, digits)), display=False)

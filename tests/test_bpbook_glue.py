@@ -36,3 +36,18 @@ def test_html_table_formats_floats(capsys, monkeypatch):
     html_table(["n", "x"], [[1, 2 / 3], ["a", 1e-20]], digits=3)
     assert shown == ["<table><thead><tr><th>n</th><th>x</th></tr></thead><tbody>"
                      "<tr><td>1</td><td>0.667</td></tr><tr><td>a</td><td>1e-20</td></tr></tbody></table>"]
+
+
+@pytest.mark.parametrize("value, digits, expected", [
+    (0.00012, 2, "1.2 × 10⁻⁴"), (1e-10, 2, "10⁻¹⁰"), (3.3e-12, 2, "3.3 × 10⁻¹²"), (-2.5e-3, 2, "−2.5 × 10⁻³"),
+    (123456.0, 3, "1.23 × 10⁵"), (-1e-5, 2, "−10⁻⁵"), (0.99999, 2, "10⁰"),
+])
+def test_power_text(value, digits, expected):
+    from bpbook.glue import power_text
+    assert power_text(value, digits) == expected
+
+
+def test_power_text_refuses_non_numbers():
+    from bpbook.glue import power_text
+    with pytest.raises(TypeError, match="value must be a real number"):
+        power_text("1e-4")
