@@ -84,10 +84,8 @@ def _check_update_rule(lr, momentum, optimizer, schedule):
             raise ValueError("with optimizer=..., leave out lr and momentum: the optimiser has its own "
                              f"(got lr={lr!r}, momentum={momentum!r})")
         return None
-    if schedule is not None:
-        if lr is not None:
-            raise ValueError(f"give lr or schedule, not both (got lr={lr!r})")
-        return None
+    if schedule is not None:                               # it sets the learning rate of every epoch
+        return None if lr is None else positive_number(lr, "lr")
     if lr is None:
         raise TypeError("train() needs lr (the learning rate), an optimizer or a schedule")
     return positive_number(lr, "lr")
@@ -139,7 +137,8 @@ def train(net, X, Y, lr=None, epochs=None, batch_size=None, momentum=0.0, seed=0
         instead of the heavy-ball step; then leave ``lr`` and ``momentum`` out (the optimiser has its own).
     schedule : callable or None
         ``schedule(e)`` is the learning rate of epoch ``e + 1`` (``e`` from 0), e.g. ``bplib.optim.CosineDecay``;
-        it sets ``lr`` (leave ``lr`` out) or the optimiser's ``lr`` at the start of every epoch.
+        it sets the learning rate (replacing ``lr``, which may be left out) or the optimiser's ``lr`` at the start
+        of every epoch.
     weight_decay : float
         :math:`\\lambda_{wd} \\ge 0`: adds :math:`\\tfrac12\\lambda_{wd}\\lVert W\\rVert^2` per weight matrix to the
         minibatch loss (its gradient :math:`\\lambda_{wd} W` to the gradient; see :mod:`bplib.regularization`).

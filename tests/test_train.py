@@ -369,13 +369,19 @@ def test_schedule_sets_the_learning_rate_of_each_epoch():
     opt = Adam(1.0)
     train(moons_task()[0], X, Y, epochs=3, optimizer=opt, schedule=StepDecay(0.01, 1, gamma=0.5))
     assert opt.lr == 0.0025
+    # with lr given as well, the schedule's learning rate replaces it from the first epoch on
+    net2, _, _ = moons_task()
+    train(net2, X, Y, lr=123.0, epochs=4, schedule=StepDecay(0.5, 2, gamma=0.1))
+    for p, q in zip(net2.weights + net2.biases, net.weights + net.biases):
+        np.testing.assert_array_equal(p, q)
 
 
 @pytest.mark.parametrize("kwargs, error, match", [
     (dict(lr=0.1, optimizer=Adam(0.1)), ValueError, "lr"), (dict(momentum=0.9, optimizer=Adam(0.1)), ValueError,
                                                             "momentum"),
     (dict(), TypeError, "lr"), (dict(optimizer=0.1), TypeError, "optimizer"),
-    (dict(lr=0.1, schedule=StepDecay(0.1, 2)), ValueError, "schedule"), (dict(schedule=0.1), TypeError, "schedule"),
+    (dict(lr=-0.1, schedule=StepDecay(0.1, 2)), ValueError, "lr"), (dict(schedule=0.1), TypeError, "schedule"),
+    (dict(schedule=lambda e: 0.0), ValueError, "schedule"),
     (dict(lr=0.1, dropout=1.0), ValueError, "dropout"), (dict(lr=0.1, dropout=[0.1]), ValueError, "dropout"),
     (dict(lr=0.1, dropout=-0.1), ValueError, "dropout"),
     (dict(lr=0.1, clip_norm=0.0), ValueError, "clip_norm"), (dict(lr=0.1, weight_decay=-1.0), ValueError,
