@@ -9,8 +9,8 @@ Each mutant changes ONE thing in ONE module: an arithmetic operator (+ -, * /, *
 True <-> False, None), a unary minus dropped, a default argument changed, or a statement removed (an augmented
 assignment, a call on its own line, a `return` of a value replaced by `return None`). Docstrings, the text of error
 messages and `raise` statements' messages are left alone. The mutant is written into a scratch copy of the
-repository (never into this one), and the fast suite's test files that can see the mutated module (those naming it or a module that
-uses it, plus tests/test_bad_input.py) run against it, stopping at the first failure. A mutant is *killed* when a test fails or
+repository (never into this one), and the fast suite's test files that exercise the mutated module (TESTS below, plus
+tests/test_bad_input.py) run against it, stopping at the first failure. A mutant is *killed* when a test fails or
 the suite times out, and *survives* when every test passes. Survivors are printed with their location, so each
 can be either killed with a new test or shown to be equivalent (listed in EQUIVALENT below, with the reason).
 
@@ -39,6 +39,8 @@ TIMEOUT = 300
 # (module, line, description) of mutants shown to be equivalent: no input can tell them from the original.
 # Each entry says why. Fill in from a run's survivors after checking them by hand.
 EQUIVALENT = {
+    ("activation_functions", 25, "GtE -> Gt"):
+        "sigmoid's branch test z >= 0 vs z > 0: at z = 0 both branches give exactly 1/(1+1) = 0.5",
 }
 
 SWAP_BIN = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.Pow: ast.Mult,
@@ -159,25 +161,20 @@ def remove(tree, node):
     return False
 
 
+# The test files that exercise each module (its own file, plus those of the modules built on it) and, for every
+# module, tests/test_bad_input.py.
+TESTS = {"activation_functions": ["activation_functions", "losses", "mlp", "autograd"],
+         "losses": ["losses", "mlp"], "mlp": ["mlp", "gradcheck", "train"], "train": ["train"],
+         "optim": ["optim", "descent", "train"], "regularization": ["regularization", "train"],
+         "descent": ["descent", "perceptron"], "gradcheck": ["gradcheck", "activation_functions", "mlp"],
+         "autograd": ["autograd"], "perceptron": ["perceptron"], "data": ["data"], "init": ["init", "mlp"],
+         "metrics": ["metrics", "mlp"], "forward_mode": ["forward_mode"]}
+
+
 def tests_for(module):
-    """The fast suite's test files that can see ``module``: those that name it or a module that imports it."""
-    users = {module} | {m for m in MODULES if (ROOT / "bplib" / f"{m}.py").exists() and
-                        (f"from .{module} import" in (ROOT / "bplib" / f"{m}.py").read_text() or
-                         f"from . import {module}" in (ROOT / "bplib" / f"{m}.py").read_text() or
-                         f" as _{module}" in (ROOT / "bplib" / f"{m}.py").read_text())}
-    users |= {"mlp"} if users & {"activation_functions", "losses", "init"} else set()
-    files = []
-    for path in sorted((ROOT / "tests").glob("test_*.py")):
-        if path.name in ("test_notebooks.py", "test_benchmark.py", "test_site.py", "test_jupyterlab.py") or \
-                path.name.startswith("test_bpbook"):
-            continue
-        text = path.read_text()
-        names = {"MLP"} if "mlp" in users else set()
-        names |= {"Value"} if "autograd" in users else set()
-        names |= {"gradient_descent"} if "descent" in users else set()
-        if path.name == "test_bad_input.py" or any(u in text for u in users | names):
-            files.append(str(path.relative_to(ROOT)))
-    return files
+    """The fast suite's test files that exercise ``module``."""
+    files = [f"tests/test_{name}.py" for name in TESTS.get(module, [module])] + ["tests/test_bad_input.py"]
+    return [f for f in files if (ROOT / f).exists()]
 
 
 def _preload():
@@ -244,11 +241,24 @@ def main(argv=None):
     parser.add_argument("modules", nargs="*", default=None)
     parser.add_argument("-j", "--jobs", type=int, default=2)
     parser.add_argument("--list", action="store_true")
+    parser.add_argument("--resume", metavar="LOG", help="skip the mutants an earlier run's output LOG shows killed "
+                        "(and count them as killed); its survivors run again")
     args = parser.parse_args(argv)
     modules = [m for m in (args.modules or MODULES) if (ROOT / "bplib" / f"{m}.py").exists()]
     todo = [(m, line, desc, src) for m in modules
             for line, desc, src in mutants((ROOT / "bplib" / f"{m}.py").read_text())]
-    print(f"{len(todo)} mutants in {len(modules)} modules")
+    print(f"{len(todo)} mutants in {len(modules)} modules", flush=True)
+    earlier = []
+    if args.resume:
+        import re
+        for line in Path(args.resume).read_text().splitlines():
+            hit = re.match(r"(killed  |SURVIVED) (\w+)\.py:(\d+): (.*)$", line)
+            if hit:
+                earlier.append((hit[2], int(hit[3]), hit[4], hit[1] == "killed  "))
+        earlier = [e for e in earlier if e[0] in modules and e[3]]       # survivors are run again
+        done = {(m, line, desc) for m, line, desc, _ in earlier}
+        todo = [t for t in todo if (t[0], t[1], t[2]) not in done]
+        print(f"resuming: {len(earlier)} results from {args.resume}, {len(todo)} mutants to run", flush=True)
     if args.list:
         for m, line, desc, _ in todo:
             print(f"  {m}.py:{line}: {desc}")
@@ -259,7 +269,7 @@ def main(argv=None):
     workers = [scratch_copy() for _ in range(args.jobs)]
     free = list(workers)
     start = time.perf_counter()
-    results = []
+    results = list(earlier)
 
     def job(item):
         work = free.pop()
@@ -271,6 +281,7 @@ def main(argv=None):
     with ThreadPoolExecutor(args.jobs) as pool:
         for (m, line, desc, _), killed in pool.map(job, todo):
             results.append((m, line, desc, killed))
+            print(f"{'killed  ' if killed else 'SURVIVED'} {m}.py:{line}: {desc}", flush=True)
     for work in workers:
         shutil.rmtree(work, ignore_errors=True)
     survivors = [(m, line, desc) for m, line, desc, killed in results if not killed]

@@ -139,3 +139,10 @@ def test_sigmoid_keeps_its_precision_far_left():
     assert A.sigmoid(-40.0) == pytest.approx(4.248354255291589e-18, rel=1e-14)
     assert A.sigmoid(-745.0) > 0 and A.sigmoid(-800.0) == 0.0
     assert A.sigmoid(40.0) == 1.0
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "linear", "softmax"])
+def test_an_activation_is_callable_as_its_forward(name):
+    z = np.array([[-1.5, 0.0, 2.0]])
+    np.testing.assert_array_equal(A.get(name)(z), A.get(name).forward(z))
+    assert A.get(A.get(name)) is A.get(name)                        # an Activation passes through get() as is
