@@ -146,3 +146,19 @@ def test_an_activation_is_callable_as_its_forward(name):
     z = np.array([[-1.5, 0.0, 2.0]])
     np.testing.assert_array_equal(A.get(name)(z), A.get(name).forward(z))
     assert A.get(A.get(name)) is A.get(name)                        # an Activation passes through get() as is
+
+
+def test_softmax_of_one_vector_and_of_a_scalar():
+    np.testing.assert_allclose(A.softmax(np.array([0.0, np.log(3.0)])), [0.25, 0.75], rtol=1e-15)
+    np.testing.assert_allclose(A.log_softmax(np.array([0.0, 0.0])), [-np.log(2.0)] * 2, rtol=1e-15)
+    with pytest.raises(ValueError, match="softmax needs at least one unit"):
+        A.softmax(3.0)
+
+
+def test_activations_and_losses_are_immutable():
+    import dataclasses
+    from bplib import losses
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        A.get("relu").forward = np.tanh
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        losses.mse.probabilistic = True
