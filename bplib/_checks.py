@@ -62,6 +62,15 @@ def positive_number(x, name):
     return float(x)
 
 
+def nonnegative_number(x, name):
+    """Return ``x`` as a float after checking it is a finite number >= 0 (a weight decay, an epsilon)."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be a number >= 0, got {x!r}")
+    if not np.isfinite(x) or x < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {x!r}")
+    return float(x)
+
+
 def int_at_least(x, name, minimum=0):
     """Return ``x`` after checking it is an int >= ``minimum``."""
     if isinstance(x, bool) or not isinstance(x, numbers.Integral):
@@ -72,7 +81,7 @@ def int_at_least(x, name, minimum=0):
 
 
 def momentum_coefficient(x, name="momentum"):
-    """Return the momentum coefficient after checking 0 <= x < 1."""
+    """Return a momentum or running-average coefficient after checking 0 <= x < 1."""
     if isinstance(x, bool) or not isinstance(x, numbers.Real) or not (0 <= x < 1):
         raise ValueError(f"{name} must be a number in [0, 1), got {x!r}")
     return float(x)

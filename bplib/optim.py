@@ -26,7 +26,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import int_at_least, momentum_coefficient, positive_number
+from ._checks import int_at_least, momentum_coefficient, nonnegative_number, positive_number
 
 
 def heavy_ball_step(x, grad, v, lr, momentum):
@@ -42,25 +42,10 @@ def heavy_ball_step(x, grad, v, lr, momentum):
 # ----------------------------------------------------------------------------------------------------------------
 # hyper-parameter checks: a ValueError (TypeError for a non-number) that names the argument
 
-def _number_at_least_zero(x, name):
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{name} must be a number >= 0, got {x!r}")
-    if not math.isfinite(x) or x < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {x!r}")
-    return float(x)
-
-
-def _coefficient(x, name):
-    # a decay rate of a running average: 0 <= x < 1
-    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not (0 <= x < 1):
-        raise ValueError(f"{name} must be a number in [0, 1), got {x!r}")
-    return float(x)
-
-
 def _betas(betas):
     if isinstance(betas, (str, bytes)) or not hasattr(betas, "__len__") or len(betas) != 2:
         raise ValueError(f"betas must be a pair (beta1, beta2), each in [0, 1), got {betas!r}")
-    return tuple(_coefficient(b, f"betas[{i}]") for i, b in enumerate(betas))
+    return tuple(momentum_coefficient(b, f"betas[{i}]") for i, b in enumerate(betas))
 
 
 class Optimizer:
@@ -73,7 +58,7 @@ class Optimizer:
 
     def __init__(self, lr, weight_decay=0.0):
         self.lr = lr
-        self.weight_decay = _number_at_least_zero(weight_decay, "weight_decay")
+        self.weight_decay = nonnegative_number(weight_decay, "weight_decay")
         self.state = None
         self.t = 0
 
@@ -200,7 +185,7 @@ class AdaGrad(Optimizer):
 
     def __init__(self, lr, eps=1e-10, weight_decay=0.0):
         super().__init__(lr, weight_decay)
-        self.eps = _number_at_least_zero(eps, "eps")
+        self.eps = nonnegative_number(eps, "eps")
 
     def _hyper(self):
         return {"lr": self.lr, "eps": self.eps, "weight_decay": self.weight_decay}
@@ -232,8 +217,8 @@ class RMSProp(Optimizer):
 
     def __init__(self, lr, alpha=0.99, eps=1e-8, weight_decay=0.0):
         super().__init__(lr, weight_decay)
-        self.alpha = _coefficient(alpha, "alpha")
-        self.eps = _number_at_least_zero(eps, "eps")
+        self.alpha = momentum_coefficient(alpha, "alpha")
+        self.eps = nonnegative_number(eps, "eps")
 
     def _hyper(self):
         return {"lr": self.lr, "alpha": self.alpha, "eps": self.eps, "weight_decay": self.weight_decay}
@@ -277,7 +262,7 @@ class Adam(Optimizer):
     def __init__(self, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, bias_correction=True):
         super().__init__(lr, weight_decay)
         self.betas = _betas(betas)
-        self.eps = _number_at_least_zero(eps, "eps")
+        self.eps = nonnegative_number(eps, "eps")
         self.bias_correction = bool(bias_correction)
 
     def _hyper(self):
@@ -413,7 +398,7 @@ class CosineDecay:
     def __init__(self, lr, epochs, lr_min=0.0):
         self.lr = positive_number(lr, "lr")
         self.epochs = int_at_least(epochs, "epochs", minimum=1)
-        self.lr_min = _number_at_least_zero(lr_min, "lr_min")
+        self.lr_min = nonnegative_number(lr_min, "lr_min")
         if self.lr_min > self.lr:
             raise ValueError(f"lr_min must not exceed lr, got lr_min={lr_min!r} > lr={lr!r}")
 

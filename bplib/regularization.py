@@ -26,17 +26,13 @@ gradient is multiplied by :math:`c/\lVert G\rVert`: the direction is kept, the l
 """
 import numpy as np
 
-from ._checks import positive_number
+from ._checks import nonnegative_number, positive_number
 from .activation_functions import Activation
 from .mlp import backward, forward
 
 
 def _decay_rate(x, name="weight_decay"):
-    if isinstance(x, bool) or not isinstance(x, (int, float, np.floating, np.integer)):
-        raise TypeError(f"{name} must be a number >= 0, got {x!r}")
-    if not np.isfinite(x) or x < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {x!r}")
-    return float(x)
+    return nonnegative_number(x, name)
 
 
 def drop_probability(p, name="dropout"):
