@@ -241,6 +241,9 @@ def main(argv=None):
     parser.add_argument("modules", nargs="*", default=None)
     parser.add_argument("-j", "--jobs", type=int, default=2)
     parser.add_argument("--list", action="store_true")
+    parser.add_argument("--sample", type=int, default=None, metavar="N",
+                        help="run a seeded random sample of N mutants (the score is then an estimate)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of --sample")
     parser.add_argument("--resume", metavar="LOG", help="skip the mutants an earlier run's output LOG shows killed "
                         "(and count them as killed); its survivors run again")
     args = parser.parse_args(argv)
@@ -248,6 +251,10 @@ def main(argv=None):
     todo = [(m, line, desc, src) for m in modules
             for line, desc, src in mutants((ROOT / "bplib" / f"{m}.py").read_text())]
     print(f"{len(todo)} mutants in {len(modules)} modules", flush=True)
+    if args.sample is not None and args.sample < len(todo):
+        import random
+        todo = sorted(random.Random(args.seed).sample(todo, args.sample), key=lambda t: (modules.index(t[0]), t[1]))
+        print(f"a seeded random sample of {len(todo)} of them (seed {args.seed})", flush=True)
     earlier = []
     if args.resume:
         import re
