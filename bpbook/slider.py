@@ -68,11 +68,14 @@ class FrameSlider:
     def _repr_html_(self):
         start = self.frames[self.initial]
         pos = np.unravel_index(self.initial, [len(v) for v in self.params.values()])
+        # Accessibility: the input is named by its label (aria-label = the visible label text, e.g. "learning
+        # rate η") and says the value shown in aria-valuetext (slider.js keeps it current); the <output> showing
+        # the same value is hidden from screen readers (an <output> is a live region: two announcements).
         controls = "".join(
             f'<label>{html.escape(name)} '
             f'<input type="range" min="0" max="{len(values) - 1}" step="1" value="{p}" data-param="{i}" '
             f'aria-label="{html.escape(name)}" aria-valuetext="{html.escape(_fmt(values[p]))}"> '
-            f'<output>{html.escape(_fmt(values[p]))}</output></label>'
+            f'<output aria-hidden="true">{html.escape(_fmt(values[p]))}</output></label>'
             for i, ((name, values), p) in enumerate(zip(self.params.items(), pos)))
         rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in start["numbers"].items())
         data = json.dumps({"params": [[_fmt(v) for v in values] for values in self.params.values()],

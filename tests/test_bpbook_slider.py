@@ -135,3 +135,17 @@ def test_slider_inlines_its_asset_files():
     assert (assets / "slider.js").read_text().strip() in html        # the JavaScript, inlined: no server needed
     assert (assets / "slider.css").read_text() in html
     assert f'("{slider.id}");' in html and 'aria-valuetext="1"' in html
+
+
+@pytest.mark.parametrize("initial", [None, (0.5, 0.8)])
+def test_slider_screen_reader_markup(initial):
+    """Each input is named by its visible label, says the shown value in aria-valuetext, and the <output> that
+    shows the same value is hidden from screen readers (an <output> is a live region: no second announcement)."""
+    slider = precomputed_slider(make_draw([]), {"learning rate η": LRS, "momentum α": MOMENTA}, alt="x",
+                                initial=initial, dpi=20)
+    shown = ["0.1", "0"] if initial is None else ["0.5", "0.8"]
+    controls = re.findall(r"<label>(.*?) <input ([^>]*)> <output ([^>]*)>(.*?)</output></label>", slider._repr_html_())
+    assert [c[0] for c in controls] == ["learning rate η", "momentum α"]
+    for (label, attrs, output_attrs, output_text), value in zip(controls, shown):
+        assert f'aria-label="{label}"' in attrs and f'aria-valuetext="{value}"' in attrs
+        assert output_attrs == 'aria-hidden="true"' and output_text == value

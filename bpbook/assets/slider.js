@@ -5,7 +5,7 @@
  * which moves every slider in a real browser):
  *   div.bp-slider#ID
  *     input[type=range][data-param=i]   one per parameter, value = index into that parameter's values
- *     output                            right after each input: the value shown
+ *     output[aria-hidden=true]          right after each input: the value shown (aria-valuetext says it)
  *     img.bp-slider-frame               the stored frame of the chosen setting
  *     table.bp-slider-numbers           one row per number: th = label, td = value
  *     script.bp-slider-data             JSON {params: [[value strings]], frames: [{png, numbers}], alt}
