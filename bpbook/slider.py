@@ -124,15 +124,26 @@ def precomputed_slider(draw, params, alt, initial=None, dpi=80):
 def live_slider(draw, **widgets):
     """Jupyter-only live controls for the same ``draw`` function (needs a running kernel).
 
-    ``widgets`` are ipywidgets ``interact`` abbreviations, e.g. ``lr=(0.01, 1.2, 0.01)`` or ``k=[1, 5, 10]``,
-    in the order of ``draw``'s arguments. Tag the cell ``remove-output`` so the static website, which has no
-    kernel, shows no dead controls.
+    ``widgets`` are ipywidgets ``interact`` abbreviations, e.g. ``lr=(0.01, 1.2, 0.01)`` or ``k=[1, 5, 10]``, or
+    widgets (``ipywidgets.FloatSlider(...)``, ``ipywidgets.SelectionSlider(...)``), in the order of ``draw``'s
+    arguments; a widget keeps its own ``description``, otherwise the keyword is the label. Tag the cell
+    ``remove-output`` so the static website, which has no kernel, shows no dead controls.
 
-    The figure and numbers are ordinary cell outputs updated through display handles (not an ipywidgets
-    Output widget), so the stored outputs are the same whether the notebook runs in Jupyter, nbconvert or nbval.
+    Each control is a slider (arrow keys, Home/End, Page Up/Down move it once it has focus) and a text box
+    (type a value, press Enter). Values reach ``draw`` as the numbers they display (``0.1``, not
+    ``0.09999999999999999``) and are shown with ``:g``. Anything ``draw`` prints is dropped: the figure and its
+    numbers are the cell's only outputs. A setting already drawn is shown from a small cache.
+
+    The figure and numbers are ordinary cell outputs updated through display handles (not an ipywidgets Output
+    widget), so the stored outputs are the same whether the notebook runs in Jupyter, nbconvert or nbval. The
+    controls' output carries a plain-text line besides the widget view; ``scripts/execute_notebooks.sh`` stores
+    only that line, so a notebook opened without a kernel shows it instead of a widget whose model is gone.
     """
+    import contextlib
+    import time
+
     import ipywidgets
-    from IPython.display import display
+    from IPython.display import Image, display
 
     controls = []
     for name, abbrev in widgets.items():
@@ -141,23 +152,119 @@ def live_slider(draw, **widgets):
         if control is None:
             raise ValueError(f"{name} must be an ipywidgets abbreviation such as (min, max, step) or a list "
                              f"of values, got {abbrev!r}")
-        control.description = name
+        if not getattr(control, "description", ""):
+            control.description = name
         controls.append(control)
 
-    def render():
-        fig, numbers = draw(*(c.value for c in controls))
-        plt.close(fig)
-        return fig, _Text("   ".join(f"{k} = {_fmt(v)}" for k, v in numbers.items()))
+    def settings():
+        return tuple(_clean(c.value) for c in controls)
 
-    display(ipywidgets.VBox(controls))
+    cache = {}
+
+    def render():
+        setting = settings()
+        try:
+            hit = cache.get(setting)
+        except TypeError:                      # unhashable values: no caching
+            hit = None
+        if hit is None:
+            with contextlib.redirect_stdout(io.StringIO()):
+                fig, numbers = draw(*setting)
+            hit = (_live_png(fig), "   ".join(f"{k} = {_fmt(v)}" for k, v in numbers.items()))
+            with contextlib.suppress(TypeError):
+                if len(cache) >= 64:
+                    cache.pop(next(iter(cache)))
+                cache[setting] = hit
+        return Image(data=hit[0], format="png"), _Text(hit[1])
+
+    rows, boxes = [], []
+    for control in controls:
+        control.style.description_width = "initial"
+        box = _value_box(ipywidgets, control)
+        if box is not None:
+            control.readout = False            # the text box shows (and takes) the value
+        boxes.append(box)
+        rows.append(ipywidgets.HBox([control] + ([box] if box is not None else [])))
+    panel = ipywidgets.VBox(rows)
+    bundle = panel._repr_mimebundle_()
+    bundle["text/plain"] = ("Live controls for the figure below: they need a running kernel "
+                            "(run the notebook, e.g. Run > Run All Cells).")
+    display(bundle, raw=True)
+    started = time.perf_counter()
     handles = [display(out, display_id=True) for out in render()]
+    if time.perf_counter() - started > 0.5:   # too slow to follow a drag: redraw when the slider is released
+        for control in controls:
+            if hasattr(control, "continuous_update"):
+                control.continuous_update = False
 
     def update(_change):
+        for control, box in zip(controls, boxes):
+            if box is not None:
+                box.value = _show(_clean(control.value), control)
         for handle, out in zip(handles, render()):
             handle.update(out)
 
     for control in controls:
         control.observe(update, names="value")
+
+
+def _clean(value):
+    # The browser sends slider positions as min + k*step in binary floats (0.09999999999999999): round to 12
+    # significant digits, which gives back the number the slider shows.
+    if isinstance(value, float):
+        return float(f"{value:.12g}")
+    return value
+
+
+def _show(value, control):
+    if hasattr(control, "options"):
+        return control.label
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _value_box(ipywidgets, control):
+    """A text box that shows the control's value and sets it when the reader types one (Enter)."""
+    is_number = isinstance(control, (ipywidgets.FloatSlider, ipywidgets.IntSlider))
+    if not (is_number or isinstance(control, ipywidgets.SelectionSlider)):
+        return None
+    box = ipywidgets.Text(value=_show(_clean(control.value), control), continuous_update=False,
+                          placeholder="type a value", layout=ipywidgets.Layout(width="8em"))
+
+    def typed(change):
+        text = change["new"].strip().replace("\u2212", "-")
+        try:
+            if is_number:
+                value = float(text)
+                value = min(max(value, control.min), control.max)
+                value = control.min + round((value - control.min) / control.step) * control.step
+                value = int(round(value)) if isinstance(control, ipywidgets.IntSlider) else _clean(value)
+                control.value = value
+            else:
+                pairs = [opt if isinstance(opt, tuple) and len(opt) == 2 else (str(opt), opt)
+                         for opt in control.options]
+                matches = [i for i, (label, value) in enumerate(pairs) if str(label) == text]
+                if not matches:
+                    number = _fmt(float(text))
+                    matches = [i for i, (_, value) in enumerate(pairs)
+                               if not isinstance(value, str) and _fmt(value) == number]
+                if matches:
+                    control.index = matches[0]
+        except (ValueError, TypeError):
+            pass
+        shown = _show(_clean(control.value), control)
+        if box.value != shown:
+            box.value = shown
+
+    box.observe(typed, names="value")
+    return box
+
+
+def _live_png(fig):
+    # The live figure as PNG at the static frames' default resolution (precomputed_slider's dpi).
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=80, bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
 
 
 class _Text:
