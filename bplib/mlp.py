@@ -164,8 +164,13 @@ class MLP:
                 if not p.flags.writeable:
                     raise ValueError(f"{name}[{l}] is read-only; training updates it in place: assign a writeable "
                                      f"copy ({name}[{l}] = {name}[{l}].copy())")
-                if not np.all(np.isfinite(p)):
-                    raise ValueError(f"{name}[{l}] contains NaN or inf; expected finite numbers")
+        with np.errstate(over="ignore", invalid="ignore"):   # one sum is finite only if every entry is
+            finite = np.isfinite(sum(float(p.sum()) for p in self.weights + self.biases))
+        if not finite:
+            for name, params in (("weights", self.weights), ("biases", self.biases)):
+                for l, p in enumerate(params):
+                    if not np.all(np.isfinite(p)):
+                        raise ValueError(f"{name}[{l}] contains NaN or inf; expected finite numbers")
 
     def _check_X(self, X):
         X = as_finite_array(X, "X", ndim=2)
@@ -215,11 +220,15 @@ class MLP:
         X, Y = self.check_data(X, Y)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             r = self._backprop(X, Y) if gradients else Backprop(self._loss(X, Y), [], [], [], [], [])
-        if not (np.isfinite(r.loss) and all(np.isfinite(np.sum(d)) for d in r.nabla_w + r.nabla_b)):
+        with np.errstate(over="ignore", invalid="ignore"):   # one sum is finite only if every entry is
+            suspect = not np.isfinite(r.loss + sum(float(d.sum()) for d in r.nabla_w + r.nabla_b))
+        if suspect:
             with np.errstate(over="ignore", invalid="ignore"):
                 self._check_finite(*forward(X, self.weights, self.biases, self.g), X)
-            where = [f"∂L/∂{kind}^{l + 1}" for kind, grads in (("W", r.nabla_w), ("b", r.nabla_b))
+            where = [f"∂ℒ/∂{kind}^{l + 1}" for kind, grads in (("W", r.nabla_w), ("b", r.nabla_b))
                      for l, d in enumerate(grads) if not np.all(np.isfinite(d))]
+            if np.isfinite(r.loss) and not where:           # huge but finite entries whose sum overflowed
+                return r
             raise ValueError(f"overflow in the {'loss' if not np.isfinite(r.loss) else ', '.join(where)} (every "
                              f"layer's z and a are finite): X or the weights are too large (largest |X| = "
                              f"{np.abs(X).max():.3g}); scale the inputs down")
