@@ -162,3 +162,9 @@ def test_activations_and_losses_are_immutable():
         A.get("relu").forward = np.tanh
     with pytest.raises(dataclasses.FrozenInstanceError):
         losses.mse.probabilistic = True
+
+
+def test_softmax_backward_of_one_vector():
+    z = np.array([0.5, -1.0, 2.0])
+    a, c = A.softmax(z), np.array([1.0, 0.0, -1.0])
+    np.testing.assert_allclose(A.softmax_backward(z, a, c), (np.diag(a) - np.outer(a, a)) @ c, rtol=1e-13)
