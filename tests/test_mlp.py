@@ -475,3 +475,24 @@ def test_default_init_and_seed_are_pinned():
     for p, q in zip(a.weights + a.biases, b.weights + b.biases):
         np.testing.assert_array_equal(p, q)
     assert not np.array_equal(a.weights[0], MLP([3, 4, 2], ["tanh", "sigmoid"], "mse", init="he").weights[0])
+
+
+def overflow_net():
+    net = MLP([1, 20], ["linear"], "half_sse")
+    net.weights[0][...] = 1e-107
+    return net
+
+
+def test_huge_but_finite_gradients_are_returned_not_refused():
+    # z = 1e207 · 1e-107 = 1e100 per unit: the loss (1e201) and every gradient entry (1e307) are finite, although
+    # the 20 weight gradients together sum past the largest float
+    r = overflow_net().backprop([[1e207]], np.zeros((1, 20)))
+    assert np.isfinite(r.loss) and r.loss == pytest.approx(10 * 1e200, rel=1e-12)
+    np.testing.assert_allclose(r.nabla_w[0], np.full((1, 20), 1e307), rtol=1e-12)
+    np.testing.assert_allclose(r.nabla_b[0], np.full(20, 1e100), rtol=1e-12)
+
+
+def test_a_gradient_that_overflows_is_named():
+    # X = 1e250: z = 1e143 per unit and the loss 1e287 are finite, but ∂ℒ/∂W = X·δ = 1e393 overflows
+    with pytest.raises(ValueError, match=r"overflow in the ∂ℒ/∂W\^1 \(every layer's z and a are finite\)"):
+        overflow_net().backprop([[1e250]], np.zeros((1, 20)))
