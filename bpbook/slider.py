@@ -217,8 +217,9 @@ def _clean(value):
 
 
 def _show(value, control):
-    if hasattr(control, "options"):
-        return control.label
+    if hasattr(control, "options"):           # the option's label (ipywidgets leaves .label empty at index 0)
+        option = control.options[control.index]
+        return str(option[0] if isinstance(option, tuple) and len(option) == 2 else option)
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 

@@ -84,12 +84,19 @@ def test_typing_nonsense_leaves_the_setting(live):
     assert lr.value == 0.1 and calls == [(0.1, 1)] and boxes[0].value == "0.1"
 
 
-@pytest.mark.parametrize("typed, index", [("2", 2), ("0", 0), ("0.0", 0), ("0.5", 1), ("3", 0)])
+@pytest.mark.parametrize("typed, index", [("2", 2), ("0", 0), ("0.0", 0), ("0.5", 1), ("3", 1)])
 def test_typing_a_selection_picks_the_option_by_label_or_value(live, typed, index):
-    k = ipywidgets.SelectionSlider(options=[0.0, 0.5, 2.0], value=0.0, description="k")
+    k = ipywidgets.SelectionSlider(options=[0.0, 0.5, 2.0], value=0.5, description="k")
     calls, shown, boxes = live(lr=ipywidgets.FloatSlider(value=0.1, min=0.01, max=1.2, step=0.01), k=k)
     boxes[1].value = typed
-    assert k.index == index and boxes[1].value == k.label
+    assert k.index == index and boxes[1].value == ["0.0", "0.5", "2.0"][index]
+
+
+@pytest.mark.parametrize("options", [[0, 1, 2], [("0", 0), ("1", 1), ("2", 2)]])
+def test_the_box_shows_the_first_option_too(live, options):
+    k = ipywidgets.SelectionSlider(options=options, value=0, description="k")
+    calls, shown, boxes = live(lr=ipywidgets.FloatSlider(value=0.1, min=0.01, max=1.2, step=0.01), k=k)
+    assert boxes[1].value == "0"                 # ipywidgets' own label is '' until the index changes
 
 
 def test_a_setting_drawn_before_comes_from_the_cache(live):

@@ -45,8 +45,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 LIVE_CALL = re.compile(r"\blive_slider\(\s*(\w+)")
 STATIC_CALL = re.compile(r"\bprecomputed_slider\(\s*(\w+)")
 RAW_MYST = re.compile(r"\{glue|\{eval\}|:::\{|```\{|\{numref\}|\{doc\}|^\([\w-]+\)=\s*$", re.M)
-MAX_CPU_PER_UPDATE = 1.5   # seconds of kernel CPU per redraw: a guard against regressions (the target is 0.5 s;
-                           # the test prints the figures of every control)
+MAX_CPU_PER_UPDATE = 3.0   # seconds of kernel CPU per redraw: a guard against gross regressions only (the target
+                           # is 0.5 s; the test prints the figures of every control, CONTRIBUTING.md item 4)
 MAX_PRESSES = 12           # arrow-key presses tried to reach a setting of the kernel-free slider
 RUN_ALL_TIMEOUT = 600      # seconds for Run All Cells of one chapter
 TIMINGS = []               # (chapter, control, how, wall seconds, kernel CPU seconds)
