@@ -496,3 +496,10 @@ def test_a_gradient_that_overflows_is_named():
     # X = 1e250: z = 1e143 per unit and the loss 1e287 are finite, but ∂ℒ/∂W = X·δ = 1e393 overflows
     with pytest.raises(ValueError, match=r"overflow in the ∂ℒ/∂W\^1 \(every layer's z and a are finite\)"):
         overflow_net().backprop([[1e250]], np.zeros((1, 20)))
+
+
+def test_an_overflow_in_a_later_layer_is_named():
+    net = MLP([1, 1, 1], ["linear", "linear"], "mse")
+    net.weights[0][...], net.weights[1][...] = 1e200, 1e200          # z¹ = 1e200 is finite, z² = 1e400 is not
+    with pytest.raises(ValueError, match=r"overflow in layer 2: z\^2"):
+        net.forward_all([[1.0]])
