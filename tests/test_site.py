@@ -616,6 +616,22 @@ AXE_JUSTIFIED = {
 }
 
 
+@pytest.mark.parametrize("tex, words", [
+    (r"\(\nabla f\)", "nabla f"),
+    (r"\(W^\ell\)", "W superscript ell"),
+    (r"\(\lambda_{\mathrm{wd}}\)", "lambda sub wd"),
+    (r"\(\mathcal{L}\)", "script L"),
+    (r"\(\delta^L = \partial\mathcal{L}/\partial z^L\)",
+     "delta superscript L equals partial script L over partial z superscript L"),
+    (r"\(e^{-z}\)", "e superscript minus z end superscript"),
+])
+def test_formula_names_in_words(tex, words):
+    """The words bp_site.py gives a link or table header whose only content is a formula (its accessible name)."""
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    from bp_site import tex_to_words
+    assert tex_to_words(tex) == words
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_axe_finds_no_serious_violation(visits, path):
     """axe-core at desktop and phone width: no critical or serious violation; moderate and minor ones only if

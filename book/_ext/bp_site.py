@@ -1,6 +1,6 @@
 """Sphinx extension for the book's website (loaded from ``_config.yml`` as a local extension).
 
-It does five things, all at build time:
+It does six things, all at build time:
 
 1. **Offline JavaScript.** MathJax 3, RequireJS and the ipywidgets HTML manager are npm packages pinned in
    ``package.json``/``package-lock.json`` and installed into ``node_modules/`` by ``scripts/install.sh``
@@ -21,7 +21,9 @@ It does five things, all at build time:
    kernel-free slider's ``<output>`` is hidden from assistive technology (the input's ``aria-valuetext``
    already says the value: one announcement per change, not two). Three of the theme's templates are
    overridden in ``book/_ext/templates/`` (colour-mode and search buttons named by what they show, the book's
-   title in a landmark); ``assets/bp-site.js`` marks boxes that scroll sideways so the stylesheet can show it.
+   title in a landmark); ``assets/bp-site.js`` marks boxes that scroll sideways so the stylesheet can show it,
+   keeps each slider's ``aria-valuetext`` equal to the value shown, and adds a "Skip to the first slider" link.
+   (``_config.yml`` keeps formulas out of the tab order: MathJax's ``inTabOrder: false``.)
 6. **No dead Thebe scripts.** jupyter-book always loads sphinx-thebe, which puts its inline configuration
    (naming a CDN URL) on every page twice, a JavaScript error ("THEBE_JS_URL has already been declared").
    Thebe is off here (``launch_buttons.thebe: false``), so its scripts are left out of the pages.
