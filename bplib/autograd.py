@@ -83,7 +83,11 @@ class Value:
         return out
 
     def exp(self):
-        out = Value(_finite(math.exp(self.data) if self.data < 710 else math.inf, "exp", self), (self,), "exp")
+        try:
+            result = math.exp(self.data)
+        except OverflowError:                  # math.exp raises past about 709.78 instead of returning inf
+            result = math.inf
+        out = Value(_finite(result, "exp", self), (self,), "exp")
         def _backward():                   # d(e^x)/dx = e^x
             self.grad += out.data * out.grad
         out._backward = _backward

@@ -261,3 +261,21 @@ def test_bad_input():
 def test_repr_and_label():
     v = Value(1.5, label="w1")
     assert repr(v) == "Value(w1: data=1.5, grad=0)"
+
+
+@pytest.mark.parametrize("x", [709.0, 709.78])
+def test_exp_just_below_overflow_is_finite(x):
+    assert Value(x).exp().data == pytest.approx(math.exp(x), rel=1e-15)
+
+
+@pytest.mark.parametrize("x", [709.8, 710.0, 710.5, 1e5])
+def test_exp_overflow_is_a_value_error(x):
+    with pytest.raises(ValueError, match=r"exp\(.*\) overflows"):
+        Value(x).exp()
+
+
+def test_zero_to_the_zero_and_children():
+    assert (Value(0.0) ** 0).data == 1.0                           # 0 ** 0 = 1, not a division by zero
+    a, b = Value(2.0), Value(3.0)
+    c = a * b
+    assert c.children == (a, b) and c.op == "*" and a.children == () and a.op == ""
