@@ -39,9 +39,6 @@ import pytest
 pytestmark = pytest.mark.browser  # the fast command, `python -m pytest tests -m "not browser"`, skips these
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 LIVE_CALL = re.compile(r"\blive_slider\(\s*(\w+)")
 STATIC_CALL = re.compile(r"\bprecomputed_slider\(\s*(\w+)")
 RAW_MYST = re.compile(r"\{glue|\{eval\}|:::\{|```\{|\{numref\}|\{doc\}|^\([\w-]+\)=\s*$", re.M)
@@ -138,17 +135,6 @@ def lab():
                 walls, cpus = sorted(v[0] for v in values), sorted(v[1] for v in values)
                 print(f"{chapter:<28} {control[:34]:<34} {how:<9} {len(values):>3} {walls[len(walls) // 2]:>10.2f}s "
                       f"{walls[-1]:>5.2f}s {cpus[len(cpus) // 2]:>9.2f}s {cpus[-1]:>5.2f}s")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `bash scripts/install.sh` (apt-get install chromium)"
-    from playwright.sync_api import sync_playwright
-    pw = sync_playwright().start()
-    chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()
-    pw.stop()
 
 
 def kernel_pids(server):

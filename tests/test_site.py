@@ -51,9 +51,6 @@ pytestmark = pytest.mark.browser  # the fast command, `python -m pytest tests -m
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 FILE_NAME = re.compile(r"\.(png|jpe?g|svg|gif)$", re.I)  # Sphinx's fallback alt text is the image's path
 WIDGET_CHECK_PATH = "/__widget_check__.html"  # served from memory by the test server, never written to the site
@@ -136,17 +133,6 @@ def server(site):
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     httpd.shutdown()
     httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `bash scripts/install.sh` (apt-get install chromium)"
-    from playwright.sync_api import sync_playwright
-    pw = sync_playwright().start()
-    chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()
-    pw.stop()
 
 
 class Tab:
