@@ -135,8 +135,8 @@ def pass_steps(net, record, X, Y):
     ``record`` is ``net.backprop(X, Y)`` for ``X`` of shape (1, D) and ``Y`` of shape (1, K). The steps are: the
     start (inputs, weights, biases), then layer by layer the ``z`` of each unit and then the ``a`` of each unit (as
     :func:`bplib.mlp.forward` computes a whole layer's z, then its a), the loss, then from the output layer back:
-    each unit's ``delta``, then the layer's weight and bias gradients (:math:`\\partial L/\\partial W
-    = a^\\mathsf{T}\\delta`, :math:`\\partial L/\\partial b = \\delta`). Returns a list of :class:`Step`.
+    each unit's ``delta``, then the layer's weight and bias gradients (:math:`\\partial \\mathcal L/\\partial W
+    = a^\\mathsf{T}\\delta`, :math:`\\partial \\mathcal L/\\partial b = \\delta`). Returns a list of :class:`Step`.
     """
     X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
     if X.ndim != 2 or X.shape[0] != 1 or Y.ndim != 2 or Y.shape[0] != 1:

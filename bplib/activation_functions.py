@@ -1,8 +1,8 @@
 r"""Activation functions :math:`a = g(z)` and their backward passes.
 
 Every activation is an :class:`Activation`, a small object in the style of network2's cost classes, with
-``forward(z) -> a`` and ``backward(z, a, grad_a) -> grad_z``, the vector-Jacobian product :math:`\partial L/\partial z` given :math:`\partial L/\partial a`. For the element-wise ones this is
-:math:`g'(z) \odot \partial L/\partial a`; softmax mixes the units of a row.
+``forward(z) -> a`` and ``backward(z, a, grad_a) -> grad_z``, the vector-Jacobian product :math:`\partial \mathcal L/\partial z` given :math:`\partial \mathcal L/\partial a`. For the element-wise ones this is
+:math:`g'(z) \odot \partial \mathcal L/\partial a`; softmax mixes the units of a row.
 
 Shapes: ``z`` and ``a`` are (N, M) — N samples, M units — or any shape for the element-wise functions.
 """
@@ -99,7 +99,7 @@ def softmax_backward(z, a, grad_a):
     r"""Softmax's vector-Jacobian product.
 
     The Jacobian is :math:`\partial a_j/\partial z_i = a_j(\delta_{ij} - a_i)`, so
-    :math:`\partial L/\partial z_i = a_i\,(\partial L/\partial a_i - \sum_j a_j\,\partial L/\partial a_j)`.
+    :math:`\partial \mathcal L/\partial z_i = a_i\,(\partial \mathcal L/\partial a_i - \sum_j a_j\,\partial \mathcal L/\partial a_j)`.
     """
     return a * (grad_a - np.sum(grad_a * a, axis=-1, keepdims=True))
 
@@ -108,8 +108,8 @@ def softmax_backward(z, a, grad_a):
 class Activation:
     r"""An activation function :math:`g` with its backward pass.
 
-    ``forward(z)`` is :math:`g(z)`; ``backward(z, a, grad_a)`` is :math:`\partial L/\partial z` given
-    :math:`a = g(z)` and :math:`\partial L/\partial a`; ``prime(z)`` is :math:`g'(z)` for the element-wise ones
+    ``forward(z)`` is :math:`g(z)`; ``backward(z, a, grad_a)`` is :math:`\partial \mathcal L/\partial z` given
+    :math:`a = g(z)` and :math:`\partial \mathcal L/\partial a`; ``prime(z)`` is :math:`g'(z)` for the element-wise ones
     (``None`` for softmax, whose derivative is a Jacobian).
     """
 
@@ -122,7 +122,7 @@ class Activation:
         return self.forward(z)
 
 
-# Backward passes of the element-wise activations: ∂L/∂z = g'(z) ⊙ ∂L/∂a.  sigmoid and tanh read g' off the
+# Backward passes of the element-wise activations: ∂ℒ/∂z = g'(z) ⊙ ∂ℒ/∂a.  sigmoid and tanh read g' off the
 # stored output a (same formula as sigmoid_prime / tanh_prime, no second exp); relu and linear need no g' array.
 ACTIVATIONS = {a.name: a for a in [
     Activation("sigmoid", sigmoid, lambda z, a, grad_a: _sigmoid_prime_of_output(a) * grad_a, sigmoid_prime),

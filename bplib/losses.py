@@ -1,4 +1,4 @@
-r"""Loss functions :math:`L(a, y)` and the output delta :math:`\delta^L = \partial L/\partial z^L`.
+r"""Loss functions :math:`\mathcal L(a, y)` and the output delta :math:`\delta^L = \partial \mathcal L/\partial z^L`.
 
 Shapes: ``a`` (the network's output) and ``y`` (the targets) are both (N, K): N samples, K outputs.
 
@@ -28,8 +28,8 @@ _TINY = 1e-300
 
 @dataclass(frozen=True)
 class Loss:
-    r"""A loss as a small object, like network2's cost classes: ``fn(a, y)`` is :math:`L` and ``grad(a, y)`` is
-    :math:`\partial L/\partial a`, both for (N, K) arrays.
+    r"""A loss as a small object, like network2's cost classes: ``fn(a, y)`` is :math:`\mathcal L` and ``grad(a, y)`` is
+    :math:`\partial \mathcal L/\partial a`, both for (N, K) arrays.
 
     Calling the object, ``loss(a, y)``, and :meth:`gradient` check their inputs first; ``fn`` and ``grad`` are the
     bare formulas that backprop calls once :class:`~bplib.mlp.MLP` has checked its inputs.
@@ -45,7 +45,7 @@ class Loss:
         return self.fn(*self.check(a, y))
 
     def gradient(self, a, y):
-        r""":math:`\partial L/\partial a`, after checking ``a`` and ``y``."""
+        r""":math:`\partial \mathcal L/\partial a`, after checking ``a`` and ``y``."""
         return self.grad(*self.check(a, y))
 
     def check(self, a, y):
@@ -76,17 +76,17 @@ def _binary_terms(a, y):
     return y * np.log(np.maximum(a, _TINY)) + (1 - y) * np.log(np.maximum(1 - a, _TINY))
 
 
-#: :math:`L = \sum (a - y)^2`, :math:`\partial L/\partial a = 2(a - y)`.
+#: :math:`\mathcal L = \sum (a - y)^2`, :math:`\partial \mathcal L/\partial a = 2(a - y)`.
 sse = Loss("sse", _sse, lambda a, y: 2.0 * (a - y))
-#: :math:`L = \tfrac12 \sum (a - y)^2`, :math:`\partial L/\partial a = a - y`.
+#: :math:`\mathcal L = \tfrac12 \sum (a - y)^2`, :math:`\partial \mathcal L/\partial a = a - y`.
 half_sse = Loss("half_sse", lambda a, y: 0.5 * _sse(a, y), lambda a, y: a - y)
-#: :math:`L = \frac{1}{NK}\sum (a - y)^2` (mean over all N×K entries), :math:`\partial L/\partial a = \frac{2}{NK}(a - y)`.
+#: :math:`\mathcal L = \frac{1}{NK}\sum (a - y)^2` (mean over all N×K entries), :math:`\partial \mathcal L/\partial a = \frac{2}{NK}(a - y)`.
 mse = Loss("mse", lambda a, y: _sse(a, y) / np.size(a), lambda a, y: 2.0 * (a - y) / np.size(a))
-#: :math:`L = -\frac1N \sum y \log a` (N = number of rows), :math:`\partial L/\partial a = -\frac{1}{N}\,y / a`.
+#: :math:`\mathcal L = -\frac1N \sum y \log a` (N = number of rows), :math:`\partial \mathcal L/\partial a = -\frac{1}{N}\,y / a`.
 cross_entropy = Loss("cross_entropy", lambda a, y: float(-np.sum(y * np.log(np.maximum(a, _TINY))) / len(a)),
                      lambda a, y: -y / np.maximum(a, _TINY) / len(a), probabilistic=True)
-#: :math:`L = -\frac{1}{NK}\sum \big[y\log a + (1-y)\log(1-a)\big]`,
-#: :math:`\partial L/\partial a = \frac{1}{NK}\left(\frac{1-y}{1-a} - \frac{y}{a}\right)`.
+#: :math:`\mathcal L = -\frac{1}{NK}\sum \big[y\log a + (1-y)\log(1-a)\big]`,
+#: :math:`\partial \mathcal L/\partial a = \frac{1}{NK}\left(\frac{1-y}{1-a} - \frac{y}{a}\right)`.
 binary_cross_entropy = Loss(
     "binary_cross_entropy", lambda a, y: float(-np.sum(_binary_terms(a, y)) / np.size(a)),
     lambda a, y: ((1 - y) / np.maximum(1 - a, _TINY) - y / np.maximum(a, _TINY)) / np.size(a), probabilistic=True)
@@ -105,21 +105,21 @@ def softplus(z):
     return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
 
 
-# Fused (activation, loss) pairs: (z, a, y) -> (L, ∂L/∂z), computed from the logits z.
+# Fused (activation, loss) pairs: (z, a, y) -> (ℒ, ∂ℒ/∂z), computed from the logits z.
 def _softmax_cross_entropy(z, a, y):
-    # L = -(1/N) Σ y·log softmax(z);  ∂L/∂z = (a Σ_k y_k - y)/N, which is (a - y)/N for one-hot rows.
+    # ℒ = -(1/N) Σ y·log softmax(z);  ∂ℒ/∂z = (a Σ_k y_k - y)/N, which is (a - y)/N for one-hot rows.
     n = len(z)
     loss = -np.sum(y * activation_functions.log_softmax(z)) / n
     return float(loss), (a * y.sum(axis=1, keepdims=True) - y) / n
 
 
 def _sigmoid_binary_cross_entropy(z, a, y):
-    # -y log σ(z) - (1-y) log(1-σ(z)) = softplus(z) - y z;  ∂L/∂z = (σ(z) - y)/(NK).
+    # -y log σ(z) - (1-y) log(1-σ(z)) = softplus(z) - y z;  ∂ℒ/∂z = (σ(z) - y)/(NK).
     return float(np.mean(softplus(z) - y * z)), (a - y) / np.size(z)
 
 
 def _sigmoid_cross_entropy(z, a, y):
-    # -y log σ(z) = y softplus(-z);  ∂L/∂z = -y (1 - σ(z))/N = -y σ(-z)/N (σ(-z) keeps its precision for z ≫ 0).
+    # -y log σ(z) = y softplus(-z);  ∂ℒ/∂z = -y (1 - σ(z))/N = -y σ(-z)/N (σ(-z) keeps its precision for z ≫ 0).
     n = len(z)
     return float(np.sum(y * softplus(-z)) / n), -y * activation_functions.sigmoid(-z) / n
 
@@ -132,14 +132,14 @@ FUSED = {
 
 
 def output_delta(loss, g, z, a, y):
-    r"""The loss and the output delta :math:`\delta^L = \partial L/\partial z^L`.
+    r"""The loss and the output delta :math:`\delta^L = \partial \mathcal L/\partial z^L`.
 
     Called with names (``output_delta("cross_entropy", "softmax", z, a, y)``) it checks its inputs first, like
     every public function; backprop passes the :class:`Loss` and Activation objects of a net whose inputs it
     checked once already, and then nothing is checked again.
 
     Uses the fused, logit-based formula when (activation, loss) is in :data:`FUSED`, otherwise the chain rule
-    :math:`\delta^L = g'(z^L) \odot \partial L/\partial a^L` (a vector-Jacobian product for softmax).
+    :math:`\delta^L = g'(z^L) \odot \partial \mathcal L/\partial a^L` (a vector-Jacobian product for softmax).
 
     Parameters
     ----------

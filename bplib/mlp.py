@@ -7,11 +7,11 @@ samples, so with :math:`a^0 = X`
 
     z^\ell = a^{\ell-1} W^\ell + b^\ell, \qquad a^\ell = g_\ell(z^\ell),
 
-    \delta^L = \partial L / \partial z^L, \qquad
+    \delta^L = \partial \mathcal L / \partial z^L, \qquad
     \delta^\ell = g_\ell'(z^\ell) \odot \big(\delta^{\ell+1} (W^{\ell+1})^{\mathsf T}\big),
 
-    \partial L / \partial W^\ell = (a^{\ell-1})^{\mathsf T} \delta^\ell, \qquad
-    \partial L / \partial b^\ell = \textstyle\sum_n \delta^\ell_n .
+    \partial \mathcal L / \partial W^\ell = (a^{\ell-1})^{\mathsf T} \delta^\ell, \qquad
+    \partial \mathcal L / \partial b^\ell = \textstyle\sum_n \delta^\ell_n .
 
 Code vs text: Python lists count from 0, so ``weights[l]`` is :math:`W^{\ell+1}`, ``zs[l]`` is
 :math:`z^{\ell+1}` and ``deltas[l]`` is :math:`\delta^{\ell+1}`, while ``activations[l]`` is :math:`a^\ell`

@@ -266,7 +266,8 @@ class Adam(Optimizer):
         self.bias_correction = bool(bias_correction)
 
     def _hyper(self):
-        return {"lr": self.lr, "betas": self.betas, "eps": self.eps, "weight_decay": self.weight_decay}
+        hyper = {"lr": self.lr, "betas": self.betas, "eps": self.eps, "weight_decay": self.weight_decay}
+        return hyper if self.bias_correction else {**hyper, "bias_correction": False}
 
     def _update(self, p, g, state, weight_decay):
         if weight_decay:

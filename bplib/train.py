@@ -5,7 +5,7 @@ Each update, for every weight matrix and bias vector :math:`w`, is the heavy-bal
 
 .. math::
 
-    v \leftarrow \alpha\, v - \eta\, \partial L_B / \partial w, \qquad w \leftarrow w + v,
+    v \leftarrow \alpha\, v - \eta\, \partial \mathcal L_B / \partial w, \qquad w \leftarrow w + v,
 
 where :math:`L_B` is the loss of the current minibatch B (``lr`` = :math:`\eta`, ``momentum`` = :math:`\alpha`).
 ``batch_size=None`` is full-batch gradient descent, ``batch_size=1`` is stochastic (one example at a time).

@@ -503,3 +503,12 @@ def test_an_overflow_in_a_later_layer_is_named():
     net.weights[0][...], net.weights[1][...] = 1e200, 1e200          # z¹ = 1e200 is finite, z² = 1e400 is not
     with pytest.raises(ValueError, match=r"overflow in layer 2: z\^2"):
         net.forward_all([[1.0]])
+
+
+@pytest.mark.parametrize("g", ["tanh", "sigmoid"])
+def test_an_overflowing_z_is_named_even_when_g_of_it_is_finite(g):
+    # z¹ = 3 · 1e308 = inf, but tanh(inf) = 1 and σ(inf) = 1 are finite: the output would look fine
+    net = MLP([3, 4, 2], [g, "linear"], "mse")
+    net.weights[0][...] = 1.0
+    with pytest.raises(ValueError, match=r"overflow in layer 1: z\^1"):
+        net.forward_all(np.full((2, 3), 1e308))

@@ -299,6 +299,9 @@ def test_cosine_decay_by_hand():
     assert cos(15) == cos(10)
     values = [cos(e) for e in range(11)]
     assert all(a > b for a, b in zip(values, values[1:]))
+    np.testing.assert_allclose([CosineDecay(2.0, 4)(e) for e in range(6)],       # lr_min defaults to 0
+                               [2.0, 1 + np.sqrt(0.5), 1.0, 1 - np.sqrt(0.5), 0.0, 0.0], rtol=1e-15, atol=1e-15)
+    assert [CosineDecay(0.1, 5, lr_min=0.1)(e) for e in range(7)] == [0.1] * 7  # lr_min = lr: a constant rate
 
 
 def test_schedules_match_pytorch():
@@ -341,3 +344,37 @@ def test_momentum_rate_by_hand():
     assert momentum_rate(0.08, 0.36, 20.0) == pytest.approx(0.6, rel=1e-12)       # complex roots: √α
     assert momentum_rate(0.08, 0.36, 20.0, nesterov=True) > 1                     # Nesterov's smaller stable range
     np.testing.assert_allclose(momentum_rate(0.05, [0.0, 0.5], 2.0), [0.9, np.sqrt(0.5)], rtol=1e-12)
+
+
+class _Plain(Optimizer):
+    """An optimiser a user writes: the base class's repr lists lr and weight_decay."""
+
+    def _update(self, p, g, state, weight_decay):
+        p -= self.lr * g
+
+
+@pytest.mark.parametrize("text", [
+    "SGD(lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01)",
+    "AdaGrad(lr=0.5, eps=1e-06, weight_decay=0.0)",
+    "RMSProp(lr=0.01, alpha=0.9, eps=1e-06, weight_decay=0.1)",
+    "Adam(lr=0.001, betas=(0.8, 0.99), eps=1e-07, weight_decay=0.1)",
+    "Adam(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0, bias_correction=False)",
+    "AdamW(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.05)",
+    "StepDecay(lr=0.1, step_size=5, gamma=0.5)",
+    "CosineDecay(lr=0.1, epochs=10, lr_min=0.01)",
+    "_Plain(lr=0.2, weight_decay=0.3)",
+])
+def test_repr_lists_every_setting_and_rebuilds_the_object(text):
+    obj = eval(text, {**vars(bplib.optim), "_Plain": _Plain})
+    assert repr(obj) == text
+
+
+def test_the_base_class_defaults_to_no_weight_decay():
+    assert repr(_Plain(0.2)) == "_Plain(lr=0.2, weight_decay=0.0)"
+
+
+@pytest.mark.parametrize("params, grads", [([np.zeros(2)], np.zeros(2)), (np.zeros(2), [np.zeros(2)])],
+                         ids=["grads-not-a-list", "params-not-a-list"])
+def test_step_needs_lists_of_arrays(params, grads):
+    with pytest.raises(TypeError, match="params and grads must be lists"):
+        SGD(0.1).step(params, grads)

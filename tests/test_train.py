@@ -437,3 +437,74 @@ def test_defaults_are_pinned():
     assert h1.batch_loss == h2.batch_loss
     h3 = MLP([2, 3, 1], ["tanh", "sigmoid"], "mse").train(X, Y, lr=0.1, epochs=3, batch_size=8, seed=1)
     assert h3.batch_loss != h1.batch_loss
+
+
+@pytest.mark.parametrize("kwargs, match", [(dict(clip_norm=-1.0), "clip_norm"), (dict(weight_decay=-1.0),
+                                                                                     "weight_decay")])
+def test_bad_options_are_refused_before_anything_runs(kwargs, match):
+    # even a run that a callback would stop at epoch 0 (before the first step) refuses them
+    net, X, Y = moons_task()
+    calls = []
+    with pytest.raises(ValueError, match=match):
+        train(net, X, Y, lr=0.1, epochs=2, callback=lambda *args: calls.append(args) or True, **kwargs)
+    assert calls == []
+
+
+def test_weight_decay_spares_the_biases_by_default():
+    net, X, Y = moons_task()
+    runs = {}
+    for key, extra in [("default", {}), ("False", dict(decay_biases=False)), ("True", dict(decay_biases=True))]:
+        trained = net.copy()
+        train(trained, X, Y, lr=0.3, epochs=3, weight_decay=0.1, **extra)
+        runs[key] = trained.biases[0]
+    np.testing.assert_array_equal(runs["default"], runs["False"])
+    assert not np.allclose(runs["default"], runs["True"])
+
+
+def test_early_stopping_returns_false_until_it_stops():
+    net, X, Y = xor_task()
+    stopper = EarlyStopping(2)
+    answers = []
+    train(net, X, Y, lr=0.5, epochs=6, callback=lambda *a: answers.append(stopper(*a)) or answers[-1])
+    assert all(answer is False for answer in answers[:-1]) and answers[-1] in (False, True)
+    assert answers[-1] is (stopper.stopped_epoch is not None)
+
+
+@pytest.mark.parametrize("epochs", [1, 5, 9])
+def test_progress_prints_every_epoch_of_a_short_run(capsys, epochs):
+    net, X, Y = xor_task()
+    train(net, X, Y, lr=0.1, epochs=epochs, progress=True)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[1] for line in lines] == [f"{e:>{len(str(epochs))}}/{epochs}".strip() for e in
+                                                    range(epochs + 1)]
+
+
+def test_the_divergence_warning_points_at_the_line_that_called_train():
+    from bplib.train import DivergenceWarning
+    X, y = data.moons(n=50)
+    with pytest.warns(DivergenceWarning) as caught:
+        train(MLP([2, 8, 1], ["tanh", "linear"], "mse"), X, y[:, None].astype(float), lr=1e6, epochs=50)
+    assert caught[0].filename == __file__
+
+
+def test_early_stopping_forgets_the_last_run_at_epoch_0():
+    net, X, Y = xor_task()
+    stopper = EarlyStopping(3)
+    train(net, X, Y, lr=0.5, epochs=40, callback=stopper)          # a run whose best loss is low
+    net2, _, _ = xor_task()
+    start = [p.copy() for p in net2.weights + net2.biases]
+    # a new run watching the loss on flipped labels, which rises from epoch 0 on: epoch 0 is its best
+    h = train(net2, X, Y, lr=0.5, epochs=40, validation=(X, 1 - Y), callback=stopper)
+    assert h.val_loss[0] < min(h.val_loss[1:])
+    assert (stopper.best_epoch, stopper.stopped_epoch, h.epochs) == (0, 3, 3)
+    for p, q in zip(net2.weights + net2.biases, start):
+        np.testing.assert_array_equal(p, q)
+
+
+def test_early_stopping_counts_an_equal_loss_as_no_improvement():
+    # lr = 1e-300: every update rounds away, so each epoch's loss equals epoch 0's exactly
+    net, X, Y = xor_task()
+    stopper = EarlyStopping(2)
+    h = train(net, X, Y, lr=1e-300, epochs=10, callback=stopper)
+    assert len(set(h.loss)) == 1
+    assert (stopper.best_epoch, stopper.stopped_epoch, h.epochs) == (0, 2, 2)
