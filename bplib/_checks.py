@@ -18,11 +18,13 @@ def as_finite_array(x, name, ndim=None, nonempty=False):
             raw = np.asarray(x)
         except (TypeError, ValueError) as e:               # ragged nested lists
             raise TypeError(f"{name} must be an array of real numbers, got {type(x).__name__}") from e
-    if raw.dtype.kind in "USc" or (raw.dtype.kind == "O" and raw.size and
-                                    not all(_is_real(v) for v in raw.ravel())):
+    if raw.dtype.kind in "USVcMm" or (raw.dtype.kind == "O" and raw.size and
+                                       not all(_is_real(v) for v in raw.ravel())):
         raise TypeError(f"{name} must be an array of real numbers, got {raw.dtype} values")
     try:
         arr = np.asarray(raw, dtype=np.float64)
+    except OverflowError as e:                             # e.g. the Python int 10**400
+        raise ValueError(f"{name} contains a number beyond the float64 range (about ±1.8e308)") from e
     except (TypeError, ValueError) as e:
         raise TypeError(f"{name} must be an array of real numbers, got {type(x).__name__}") from e
     if ndim is not None and arr.ndim != ndim:
@@ -38,15 +40,30 @@ def _is_real(v):
     return isinstance(v, (numbers.Real, np.bool_))
 
 
+def _as_float(x, name, expected):
+    # a real number (not a bool) as a float; an int or Fraction beyond the float range is a ValueError
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be {expected}, got {x!r}")
+    try:
+        return float(x)
+    except OverflowError as e:
+        raise ValueError(f"{name} must be {expected}, got a number beyond the float64 range") from e
+
+
+def flag(x, name):
+    """Return ``x`` after checking it is True or False (a string such as 'no' would count as True)."""
+    if not isinstance(x, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {x!r}")
+    return bool(x)
+
+
 def real_number(x, name, minimum=None, maximum=None, below=None):
     """Return ``x`` as a float after checking it is a finite real number, with optional bounds
     (``minimum <= x <= maximum``, ``x < below``)."""
     bounds = [f">= {minimum:g}" if minimum is not None else "", f"<= {maximum:g}" if maximum is not None else "",
               f"< {below:g}" if below is not None else ""]
     expected = "a finite number" + (" " + " and ".join(b for b in bounds if b) if any(bounds) else "")
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{name} must be {expected}, got {x!r}")
-    x = float(x)
+    x = _as_float(x, name, expected)
     if not np.isfinite(x) or (minimum is not None and x < minimum) or (maximum is not None and x > maximum) \
             or (below is not None and x >= below):
         raise ValueError(f"{name} must be {expected}, got {x!r}")
@@ -55,25 +72,23 @@ def real_number(x, name, minimum=None, maximum=None, below=None):
 
 def positive_number(x, name):
     """Return ``x`` as a float after checking it is a finite number > 0 (e.g. a learning rate)."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{name} must be a number > 0, got {x!r}")
+    x = _as_float(x, name, "a finite number > 0")
     if not np.isfinite(x) or x <= 0:
         raise ValueError(f"{name} must be a finite number > 0, got {x!r}")
-    return float(x)
+    return x
 
 
 def nonnegative_number(x, name):
     """Return ``x`` as a float after checking it is a finite number >= 0 (a weight decay, an epsilon)."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{name} must be a number >= 0, got {x!r}")
+    x = _as_float(x, name, "a finite number >= 0")
     if not np.isfinite(x) or x < 0:
         raise ValueError(f"{name} must be a finite number >= 0, got {x!r}")
-    return float(x)
+    return x
 
 
 def int_at_least(x, name, minimum=0):
     """Return ``x`` after checking it is an int >= ``minimum``."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Integral):
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Integral):
         raise TypeError(f"{name} must be an integer >= {minimum}, got {x!r}")
     if x < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {x!r}")
@@ -82,9 +97,10 @@ def int_at_least(x, name, minimum=0):
 
 def momentum_coefficient(x, name="momentum"):
     """Return a momentum or running-average coefficient after checking 0 <= x < 1."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not (0 <= x < 1):
+    x = _as_float(x, name, "a number in [0, 1)")
+    if not (0 <= x < 1):
         raise ValueError(f"{name} must be a number in [0, 1), got {x!r}")
-    return float(x)
+    return x
 
 
 def sequence(x, name, what):

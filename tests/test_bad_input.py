@@ -196,7 +196,7 @@ DESCENT_CASES = [
     (lambda: bplib.gradient_descent("grad", [1.0], 0.1, 3), TypeError, r"grad must be a callable"),
     (lambda: bplib.gradient_descent(lambda x: x, [1.0], 0.0, 3), ValueError, r"lr must be a finite number > 0"),
     (lambda: bplib.gradient_descent(lambda x: x, [1.0], math.nan, 3), ValueError, r"lr must be a finite number > 0"),
-    (lambda: bplib.gradient_descent(lambda x: x, [1.0], "0.1", 3), TypeError, r"lr must be a number > 0"),
+    (lambda: bplib.gradient_descent(lambda x: x, [1.0], "0.1", 3), TypeError, r"lr must be a finite number > 0"),
     (lambda: bplib.gradient_descent(lambda x: x, [1.0], 0.1, -1), ValueError, r"steps must be an integer >= 0"),
     (lambda: bplib.gradient_descent(lambda x: x, [1.0], 0.1, 2.0), TypeError, r"steps must be an integer"),
     (lambda: bplib.gradient_descent(lambda x: x, [1.0], 0.1, 3, momentum=1.0), ValueError,

@@ -117,9 +117,10 @@ def test_bad_steps(steps, error):
         gradient_descent(bowl_grad, [1.0], 0.1, steps)
 
 
-@pytest.mark.parametrize("momentum", [-0.1, 1.0, 1.5, float("nan"), "0.9"])
-def test_bad_momentum(momentum):
-    with pytest.raises(ValueError, match="momentum"):
+@pytest.mark.parametrize("momentum, error", [(-0.1, ValueError), (1.0, ValueError), (1.5, ValueError),
+                                             (float("nan"), ValueError), ("0.9", TypeError), (True, TypeError)])
+def test_bad_momentum(momentum, error):
+    with pytest.raises(error, match=r"momentum must be a number in \[0, 1\)"):
         gradient_descent(bowl_grad, [1.0], 0.1, 3, momentum=momentum)
 
 
