@@ -88,6 +88,16 @@ class FrameSlider:
                 f'<script>\n{_asset("slider.js").strip()}("{self.id}");\n</script>')
 
 
+def _drawn(result, setting):
+    # what draw(*setting) returned, checked: a matplotlib Figure and a dict of numbers to show under it
+    from matplotlib.figure import Figure
+    if not (isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], Figure)
+            and isinstance(result[1], dict)):
+        raise TypeError(f"draw must return (figure, numbers): a matplotlib Figure and a dict label -> number; "
+                        f"draw{setting!r} returned {type(result).__name__} {result!r:.80}")
+    return result
+
+
 def precomputed_slider(draw, params, alt, initial=None, dpi=80):
     """A kernel-free slider over precomputed frames.
 
@@ -113,7 +123,7 @@ def precomputed_slider(draw, params, alt, initial=None, dpi=80):
                          f"{list(params)}), got {initial!r}")
     frames = []
     for setting in itertools.product(*params.values()):
-        fig, numbers = draw(*setting)
+        fig, numbers = _drawn(draw(*setting), setting)
         frames.append({"png": _png(fig, dpi), "numbers": {str(k): _fmt(v) for k, v in numbers.items()}})
     slider = FrameSlider({k: list(v) for k, v in params.items()}, frames, alt, 0)
     if initial is not None:
@@ -142,6 +152,8 @@ def live_slider(draw, **widgets):
     import contextlib
     import time
 
+    if not callable(draw):
+        raise TypeError(f"draw must be a callable draw(*setting) -> (figure, numbers), got {type(draw).__name__}")
     import ipywidgets
     from IPython.display import Image, display
 
@@ -169,7 +181,7 @@ def live_slider(draw, **widgets):
             hit = None
         if hit is None:
             with contextlib.redirect_stdout(io.StringIO()):
-                fig, numbers = draw(*setting)
+                fig, numbers = _drawn(draw(*setting), setting)
             hit = (_live_png(fig), "   ".join(f"{k} = {_fmt(v)}" for k, v in numbers.items()))
             with contextlib.suppress(TypeError):
                 if len(cache) >= 64:

@@ -149,3 +149,65 @@ def test_slider_screen_reader_markup(initial):
     for (label, attrs, output_attrs, output_text), value in zip(controls, shown):
         assert f'aria-label="{label}"' in attrs and f'aria-valuetext="{value}"' in attrs
         assert output_attrs == 'aria-hidden="true"' and output_text == value
+
+
+@pytest.mark.parametrize("X, y, error, match", [
+    (np.zeros((3, 2)), [0, 1, 2], ValueError, r"y must hold the class labels 0 and 1 only, got \[2\]"),
+    (np.zeros((3, 2)), [0, 1, -1], ValueError, r"y must hold the class labels 0 and 1 only, got \[-1\]"),
+    (np.zeros((3, 2)), ["a", "b", "a"], ValueError, r"y must hold the class labels 0 and 1 only"),
+    (np.zeros((3, 2)), [0, 1], ValueError, r"y must have one label per row of X, shape \(3,\)"),
+    (np.zeros((3, 3)), [0, 1, 1], ValueError, r"X must have shape \(N, 2\)"),
+    (np.zeros(3), [0, 1, 1], ValueError, r"X must be a 2-D array"),
+    ([[0, 0], [np.nan, 1]], [0, 1], ValueError, r"X contains NaN or inf"),
+])
+def test_plot_points_refuses_what_it_would_drop(X, y, error, match):
+    fig, ax = plt.subplots()
+    with pytest.raises(error, match=match):
+        plot_points(ax, X, y)
+    plt.close(fig)
+
+
+def test_plot_points_takes_bool_and_float_labels():
+    fig, ax = plt.subplots()
+    plot_points(ax, np.zeros((3, 2)), np.array([0.0, 1.0, 1.0]))
+    plot_points(ax, np.zeros((3, 2)), np.array([False, True, True]))
+    assert [len(c.get_offsets()) for c in ax.collections] == [1, 2, 1, 2]
+    plt.close(fig)
+
+
+def _half(P):
+    return np.full(len(P), 0.5)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(predict="f"), TypeError, r"predict must be a callable"),
+    (dict(predict=lambda P: np.full(len(P), 2.0)), ValueError, r"predict\(points\) must return one probability in "
+                                                                r"\[0, 1\] per point, shape \(16,\)"),
+    (dict(predict=lambda P: np.full(len(P) - 1, 0.5)), ValueError, r"per point, shape \(16,\); got shape \(15,\)"),
+    (dict(predict=lambda P: np.full((len(P), 2), 0.5)), ValueError, r"got shape \(16, 2\)"),
+    (dict(predict=lambda P: np.full(len(P), np.nan)), ValueError, r"predict\(points\) contains NaN"),
+    (dict(predict=lambda P: None), TypeError, r"predict\(points\) must be an array of real numbers"),
+    (dict(resolution=1), ValueError, r"resolution must be an integer >= 2"),
+    (dict(resolution=4.5), TypeError, r"resolution must be an integer >= 2"),
+    (dict(xlim=(1, -1)), ValueError, r"xlim must be a \(low, high\) pair with low < high"),
+    (dict(ylim=(0, np.inf)), ValueError, r"ylim must be a finite number"),
+    (dict(xlim=3), TypeError, r"xlim must be a \(low, high\) pair of numbers"),
+])
+def test_decision_map_bad_input(kwargs, error, match):
+    fig, ax = plt.subplots()
+    args = dict(predict=_half, xlim=(-1, 1), ylim=(-1, 1), resolution=4) | kwargs
+    with pytest.raises(error, match=match):
+        decision_map(ax, **args)
+    plt.close(fig)
+
+
+def test_decision_map_takes_a_column_of_probabilities():
+    fig, ax = plt.subplots()
+    decision_map(ax, lambda P: np.full((len(P), 1), 0.25), (-1, 1), (-1, 1), resolution=3)
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("result", [None, (1, {}), (plt.figure, {}), "fig"])
+def test_slider_refuses_a_draw_that_returns_the_wrong_thing(result):
+    with pytest.raises(TypeError, match=r"draw must return \(figure, numbers\).*draw\(0.1,\) returned"):
+        precomputed_slider(lambda lr: result, {"η": [0.1]}, alt="x")
