@@ -4,6 +4,7 @@ Each check raises ``ValueError`` (or ``TypeError``) whose message names the argu
 expected, so a reader who passes the wrong thing learns what to pass instead. Checks run once per public call
 (never per minibatch or per layer).
 """
+import math
 import numbers
 
 import numpy as np
@@ -64,7 +65,7 @@ def real_number(x, name, minimum=None, maximum=None, below=None):
               f"< {below:g}" if below is not None else ""]
     expected = "a finite number" + (" " + " and ".join(b for b in bounds if b) if any(bounds) else "")
     x = _as_float(x, name, expected)
-    if not np.isfinite(x) or (minimum is not None and x < minimum) or (maximum is not None and x > maximum) \
+    if not math.isfinite(x) or (minimum is not None and x < minimum) or (maximum is not None and x > maximum) \
             or (below is not None and x >= below):
         raise ValueError(f"{name} must be {expected}, got {x!r}")
     return x
@@ -73,7 +74,7 @@ def real_number(x, name, minimum=None, maximum=None, below=None):
 def positive_number(x, name):
     """Return ``x`` as a float after checking it is a finite number > 0 (e.g. a learning rate)."""
     x = _as_float(x, name, "a finite number > 0")
-    if not np.isfinite(x) or x <= 0:
+    if not math.isfinite(x) or x <= 0:
         raise ValueError(f"{name} must be a finite number > 0, got {x!r}")
     return x
 
@@ -81,7 +82,7 @@ def positive_number(x, name):
 def nonnegative_number(x, name):
     """Return ``x`` as a float after checking it is a finite number >= 0 (a weight decay, an epsilon)."""
     x = _as_float(x, name, "a finite number >= 0")
-    if not np.isfinite(x) or x < 0:
+    if not math.isfinite(x) or x < 0:
         raise ValueError(f"{name} must be a finite number >= 0, got {x!r}")
     return x
 

@@ -10,12 +10,14 @@ accumulating (``+=``) so a value used twice gets both contributions. Derived ops
 primitives (``a - b = a + (-b)``, ``a / b = a * b**-1``), so each derivative rule is written exactly once.
 
 **One rule for what is not a number:** every Value holds a finite real ``data`` and, after ``backward()``, a
-finite real ``grad``. An input that is not a finite real number is refused (TypeError, or ValueError for NaN and
-inf); an operation whose result is not a finite real raises at once, naming the operation and its operands —
-``ZeroDivisionError`` for a division by zero, ``ValueError`` for overflow (``exp(1000)``, ``1e200 * 1e200``),
-the log of a number <= 0, a fractional power of a negative number, or a derivative that is infinite where it
-is taken (``x ** 0.5`` at 0, where PyTorch would return inf). Where a derivative is finite by continuity it is
-that value: ``d(x ** 0)/dx = 0`` and ``d(x ** 1)/dx = 1`` at x = 0, as in PyTorch.
+finite real ``grad``. An input that is not a finite real number is refused (TypeError, or ValueError for NaN, inf
+and an int or Fraction beyond the float64 range); an operation whose result is not a finite real raises at once,
+naming the operation and its operands — ``ZeroDivisionError`` for a division by zero, ``ValueError`` for overflow
+(``exp(1000)``, ``1e200 * 1e200``, and in ``backward()`` a gradient that overflows, such as that of
+``1 / x`` at x = 1e-200), the log of a number <= 0, a fractional power of a negative number, or a derivative that
+is infinite where it is taken (``x ** 0.5`` at 0, where PyTorch would return inf). Where a derivative is finite by
+continuity it is that value: ``d(x ** 0)/dx = 0`` and ``d(x ** 1)/dx = 1`` at x = 0, as in PyTorch.
+:class:`bplib.forward_mode.Dual` follows the same rule, with the same (private) helpers.
 """
 import math
 import numbers
@@ -28,13 +30,10 @@ class Value:
     """A scalar in a computational graph."""
 
     def __init__(self, data, _children=(), _op="", label=""):
-        if isinstance(data, bool) or not isinstance(data, numbers.Real):
-            raise TypeError(f"data must be a real number, got {data!r}")
-        if not math.isfinite(data):
-            raise ValueError(f"data must be a finite real number, got {data!r}")
+        data = _real(data, "data")
         if not isinstance(label, str):
             raise TypeError(f"label must be a string, got {label!r}")
-        self.data = float(data)
+        self.data = data
         self.grad = 0.0
         self._backward = lambda: None
         self._prev = tuple(_children)
@@ -43,7 +42,7 @@ class Value:
 
     def __add__(self, other):
         other = _lift(other)
-        out = Value(_finite(self.data + other.data, self, "+", other), (self, other), "+")
+        out = Value(_finite(self.data + other.data, "{:g} + {:g}", self.data, other.data), (self, other), "+")
         def _backward():                   # d(a+b)/da = d(a+b)/db = 1: add distributes the gradient
             self.grad += out.grad
             other.grad += out.grad
@@ -52,7 +51,7 @@ class Value:
 
     def __mul__(self, other):
         other = _lift(other)
-        out = Value(_finite(self.data * other.data, self, "*", other), (self, other), "*")
+        out = Value(_finite(self.data * other.data, "{:g} * {:g}", self.data, other.data), (self, other), "*")
         def _backward():                   # d(ab)/da = b, d(ab)/db = a: multiply swaps the inputs
             self.grad += other.data * out.grad
             other.grad += self.data * out.grad
@@ -60,34 +59,19 @@ class Value:
         return out
 
     def __pow__(self, k):
-        if isinstance(k, bool) or not isinstance(k, numbers.Real):
-            raise TypeError(f"exponent must be a plain number (int or float), got {type(k).__name__}")
-        if not math.isfinite(k):
-            raise ValueError(f"exponent must be a finite number, got {k!r}")
-        if self.data < 0 and not float(k).is_integer():
-            raise ValueError(f"{self.data!r} ** {k} is not a real number (a fractional power needs a base >= 0)")
-        if self.data == 0 and k < 0:
-            raise ZeroDivisionError(f"{self.data!r} ** {k} divides by zero")
-        try:
-            result = self.data ** float(k)
-        except OverflowError:
-            result = math.inf
-        out = Value(_finite(result, self, "**", k), (self,), f"**{float(k):g}")
+        _check_power(self.data, k)
+        out = Value(_finite(_power(self.data, float(k)), "{:g} ** {}", self.data, k), (self,), f"**{float(k):g}")
         def _backward():                   # d(x^k)/dx = k x^(k-1)   (0 for k = 0; infinite at x = 0 for 0<k<1)
             if k == 0:
                 return
             if self.data == 0 and k < 1:
                 raise ValueError(f"the derivative of x ** {k} at x = 0 is infinite")
-            self.grad += k * self.data ** (k - 1) * out.grad
+            self.grad += k * _power(self.data, k - 1) * out.grad
         out._backward = _backward
         return out
 
     def exp(self):
-        try:
-            result = math.exp(self.data)
-        except OverflowError:                  # math.exp raises past about 709.78 instead of returning inf
-            result = math.inf
-        out = Value(_finite(result, "exp", self), (self,), "exp")
+        out = Value(_finite(_exp(self.data), "exp({:g})", self.data), (self,), "exp")
         def _backward():                   # d(e^x)/dx = e^x
             self.grad += out.data * out.grad
         out._backward = _backward
@@ -126,7 +110,8 @@ class Value:
     def backward(self):
         """Set ``grad`` on every Value this one depends on: one sweep in reverse topological order.
 
-        Gradients of the graph are reset to 0 first, so calling ``backward()`` twice gives the same result.
+        Gradients of the graph are reset to 0 first, so calling ``backward()`` twice gives the same result. A
+        gradient that overflows raises a ValueError naming the operation whose local chain rule overflowed.
         """
         topo = self.topological_order()
         for v in topo:
@@ -134,10 +119,10 @@ class Value:
         self.grad = 1.0
         for v in reversed(topo):
             v._backward()
-        for v in topo:
+        for v in reversed(topo):           # the first non-finite grad in sweep order: its users' closures overflowed
             if not math.isfinite(v.grad):
-                raise ValueError(f"the gradient overflowed at a {v.op or 'input'} node (data {v.data:.6g}): "
-                                 f"grad = {v.grad}")
+                users = " and ".join(repr(u.op) for u in topo if any(c is v for c in u._prev))
+                _overflow("the gradient through {} at its input {:g}", users, v.data)
 
     def topological_order(self):
         """Every Value in the graph, each after all of its inputs (iterative, so deep graphs are fine)."""
@@ -176,14 +161,61 @@ class Value:
         return f"Value({name}data={self.data:.6g}, grad={self.grad:.6g})"
 
 
-def _finite(result, a, op, b=None):
-    # The one rule: an operation whose result is not a finite real raises, naming the operation and operands.
+# The one rule for what is not a number, shared with forward_mode.Dual: inputs by _real, results by _finite.
+
+def _real(x, name, expected="a finite real number"):
+    # x as a float, after checking it is a real number (not a bool), finite and within the float64 range
+    if type(x) is float and math.isfinite(x):      # the common case, first: every operation's result
+        return x
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {x!r}")
+    try:
+        value = float(x)
+    except OverflowError:                  # an int or Fraction beyond the float range
+        raise ValueError(f"{name} must be {expected}, got a number beyond the float64 range (about ±1.8e308)") \
+            from None
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be {expected}, got {x!r}")
+    return value
+
+
+def _finite(result, expression, *operands):
+    # result if it is a finite real; otherwise the overflow error (expression is filled in only when needed)
     if math.isfinite(result):
         return result
-    def show(x):
-        return f"{x.data:g}" if isinstance(x, Value) else f"{x:g}"
-    expr = f"{show(a)} {op} {show(b)}" if b is not None else f"{a}({show(op)})"
-    raise ValueError(f"{expr} overflows: the result is not a finite number")
+    _overflow(expression, *operands)
+
+
+def _overflow(expression, *operands):
+    # the ValueError for a result that is not a finite real, naming the operation (a format string) and operands
+    raise ValueError(f"{expression.format(*operands)} overflows: the result is not a finite number")
+
+
+def _check_power(x, k):
+    # x ** k has a real result: k a finite real number; no fractional power of x < 0; no negative power of 0
+    if isinstance(k, bool) or not isinstance(k, numbers.Real):
+        raise TypeError(f"exponent must be a plain number (int or float), got {type(k).__name__}")
+    integer = _real(k, "exponent", "a finite number").is_integer()
+    if x < 0 and not integer:
+        raise ValueError(f"{x!r} ** {k} is not a real number (a fractional power needs a base >= 0)")
+    if x == 0 and k < 0:
+        raise ZeroDivisionError(f"{x!r} ** {k} divides by zero")
+
+
+def _power(x, k):
+    # x ** k, or inf where Python's float power raises OverflowError instead of returning inf
+    try:
+        return x ** k
+    except OverflowError:
+        return math.inf
+
+
+def _exp(x):
+    # e ** x, or inf past about 709.78 where math.exp raises OverflowError instead of returning inf
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
 
 
 def _divisor(x, numerator):

@@ -10,8 +10,8 @@ Book symbols → names here: :math:`\eta` → ``lr``, :math:`\alpha` → ``momen
 """
 import numpy as np
 
-from .optim import heavy_ball_step
-from ._checks import as_finite_array, momentum_coefficient, int_at_least, positive_number
+from .optim import _gradient_at, _heavy_ball_step, _new_path, _start_point
+from ._checks import momentum_coefficient, int_at_least, positive_number
 
 
 def gradient_descent(grad, x0, lr, steps, momentum=0.0):
@@ -20,9 +20,10 @@ def gradient_descent(grad, x0, lr, steps, momentum=0.0):
     Parameters
     ----------
     grad : callable
-        ``grad(x)`` returns :math:`\\nabla f(x)`, an array shaped like ``x``.
+        ``grad(x)`` returns :math:`\\nabla f(x)`, an array shaped like ``x`` (real numbers, finite wherever ``x``
+        is).
     x0 : array_like, shape (D,)
-        Starting point (a scalar is treated as D = 1).
+        Starting point (a scalar is treated as D = 1): finite real numbers, not True/False, D >= 1.
     lr : float
         Learning rate :math:`\\eta > 0`.
     steps : int
@@ -38,38 +39,15 @@ def gradient_descent(grad, x0, lr, steps, momentum=0.0):
     """
     if not callable(grad):
         raise TypeError(f"grad must be a callable grad(x) -> array, got {type(grad).__name__}")
-    x0 = as_finite_array(x0, "x0")
-    if x0.ndim > 1:
-        raise ValueError(f"x0 must be a number or a 1-D array (a point), got shape {x0.shape}")
-    x = np.atleast_1d(x0).astype(np.float64)
+    x = _start_point(x0)
     lr = positive_number(lr, "lr")
     steps = int_at_least(steps, "steps")
     momentum = momentum_coefficient(momentum)
 
-    path = np.empty((steps + 1, x.size))
-    path[0] = x
+    path = _new_path(x, steps)
     v = np.zeros_like(x)
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(1, steps + 1):
-            g = _gradient_at(grad, x, k)
-            heavy_ball_step(x, g.reshape(x.shape), v, lr, momentum)
+            _heavy_ball_step(x, _gradient_at(grad, x, k), v, lr, momentum)
             path[k] = x
     return path
-
-
-def _gradient_at(grad, x, k):
-    # grad(x) as a float array shaped like x; refused if it is not numbers, has the wrong shape, or is NaN/inf at a
-    # finite x (a diverging run, whose x has overflowed, may go on to inf/nan: the book plots divergence).
-    out = grad(x.copy())
-    try:
-        g = np.asarray(out, dtype=np.float64) if not isinstance(out, (str, bytes)) and out is not None else None
-    except (TypeError, ValueError):
-        g = None
-    if g is None or np.asarray(out).dtype.kind in "USc":
-        raise TypeError(f"grad(x) must return an array of numbers shaped like x {x.shape}, got {out!r} at step {k}")
-    if g.size != x.size or g.ndim > 1:
-        raise ValueError(f"grad(x) must return an array of shape {x.shape}, got shape {g.shape}")
-    if np.all(np.isfinite(x)) and not np.all(np.isfinite(g)):
-        raise ValueError(f"grad(x) returned {g} (NaN or inf) at the finite point x = {x} (step {k}); expected a "
-                         f"finite gradient")
-    return g.reshape(x.shape)

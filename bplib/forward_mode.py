@@ -14,19 +14,25 @@ one pass per input, so a gradient of :math:`f:\mathbb{R}^n \to \mathbb{R}` takes
 
 :class:`Dual` has the operations of :class:`~bplib.autograd.Value` and builds the derived ones the same way
 (``a - b = a + (-b)``, ``-a = a * -1``, ``a / b = a * b**-1``), so one Python function ``f`` written with these
-operations runs on floats wrapped in ``Value`` or ``Dual`` alike, with the same primitive operations.
+operations runs on floats wrapped in ``Value`` or ``Dual`` alike, with the same primitive operations. It also
+follows Value's rule for what is not a number, with Value's helpers: a value and a tangent are finite real numbers
+(TypeError, or ValueError for NaN, inf and numbers beyond the float64 range); an operation whose value or tangent
+overflows raises a ValueError naming it (``exp(1000)``, ``the derivative of 1e-200 ** -1``); a division by zero is
+a ZeroDivisionError, and the log of a number <= 0 or a fractional power of a negative number a ValueError.
+:func:`jvp` and :func:`gradient_forward` refuse an ``f`` that is not callable and an ``x`` (or ``v``) that is empty,
+boolean or not a vector of finite numbers.
 
 Counting (:func:`derivative_costs`, :func:`count_paths`) works on the graph a ``Value`` computation records.
 """
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_finite_array, lift
+from ._checks import lift
 from .activation_functions import sigmoid as _sigmoid
-from .autograd import Value
+from .autograd import Value, _check_power, _exp, _finite, _power, _real
+from .gradcheck import _point
 
 
 class Dual:
@@ -35,43 +41,36 @@ class Dual:
     __slots__ = ("value", "tangent")
 
     def __init__(self, value, tangent=0.0):
-        for name, x in (("value", value), ("tangent", tangent)):
-            if isinstance(x, bool) or not isinstance(x, numbers.Real):
-                raise TypeError(f"{name} must be a real number, got {x!r}")
-        self.value = float(value)
-        self.tangent = float(tangent)
+        self.value = _real(value, "value")
+        self.tangent = _real(tangent, "tangent")
 
-    # Primitives: the value, then the tangent by the chain rule (one line each).
+    # Primitives: the value, then the tangent by the chain rule (one line each), both finite or a ValueError.
     def __add__(self, other):
         other = _lift(other)
-        return Dual(self.value + other.value, self.tangent + other.tangent)
+        return _dual(self.value + other.value, self.tangent + other.tangent, "{:g} + {:g}", self.value, other.value)
 
     def __mul__(self, other):
         other = _lift(other)
-        return Dual(self.value * other.value, self.tangent * other.value + self.value * other.tangent)
+        return _dual(self.value * other.value, self.tangent * other.value + self.value * other.tangent,
+                     "{:g} * {:g}", self.value, other.value)
 
     def __pow__(self, k):
-        if isinstance(k, bool) or not isinstance(k, numbers.Real):
-            raise TypeError(f"exponent must be a plain number (int or float), got {type(k).__name__}")
         # The same rules as Value.__pow__: no real result, division by zero and an infinite derivative raise.
-        if self.value < 0 and not float(k).is_integer():
-            raise ValueError(f"{self.value!r} ** {k} is not a real number (a fractional power needs a base >= 0)")
-        if self.value == 0 and k < 0:
-            raise ZeroDivisionError(f"{self.value!r} ** {k} divides by zero")
+        _check_power(self.value, k)
         if k == 0:
             return Dual(1.0, 0.0)
         if self.value == 0 and k < 1:
             raise ValueError(f"the derivative of x ** {k} at x = 0 is infinite")
-        return Dual(self.value ** k, k * self.value ** (k - 1) * self.tangent)
+        return _dual(_power(self.value, k), k * _power(self.value, k - 1) * self.tangent, "{:g} ** {}", self.value, k)
 
     def exp(self):
-        e = math.exp(self.value)
-        return Dual(e, e * self.tangent)
+        e = _exp(self.value)
+        return _dual(e, e * self.tangent, "exp({:g})", self.value)
 
     def log(self):
         if self.value <= 0:
             raise ValueError(f"log needs a positive value, got {self.value!r}")
-        return Dual(math.log(self.value), self.tangent / self.value)
+        return _dual(math.log(self.value), self.tangent / self.value, "log({:g})", self.value)
 
     def tanh(self):
         t = math.tanh(self.value)
@@ -91,11 +90,25 @@ class Dual:
     def __sub__(self, other): return self + (-other)
     def __rsub__(self, other): return other + (-self)
     def __rmul__(self, other): return self * other
-    def __truediv__(self, other): return self * _lift(other) ** -1
-    def __rtruediv__(self, other): return _lift(other) * self ** -1
+    def __truediv__(self, other): return self * _divisor(other, self) ** -1
+    def __rtruediv__(self, other): return _lift(other) * _divisor(self, other) ** -1
 
     def __repr__(self):
         return f"Dual(value={self.value:.6g}, tangent={self.tangent:.6g})"
+
+
+def _dual(value, tangent, expression, *operands):
+    # Dual(value, tangent) after Value's rule: a value or tangent that is not finite raises, naming the operation
+    return Dual(_finite(value, expression, *operands),
+                _finite(tangent, "the derivative of " + expression, *operands))
+
+
+def _divisor(x, numerator):
+    # x as a divisor: a ZeroDivisionError for 0, worded as Value's
+    x = _lift(x)
+    if x.value == 0:
+        raise ZeroDivisionError(f"division by zero: {_lift(numerator).value:g} / 0")
+    return x
 
 
 def _lift(x):
@@ -112,15 +125,27 @@ def _outputs(result, kind):
     raise TypeError(f"f must return a {kind.__name__} or a non-empty list of them, got {type(result).__name__}")
 
 
+def _callable(f, kind):
+    if not callable(f):
+        raise TypeError(f"f must be a callable f(list of {kind}) -> {kind}, got {type(f).__name__}")
+
+
+def _vector(x):
+    # the point x: a non-empty vector of finite real numbers (not booleans)
+    x = _point(x, "x")
+    if x.ndim != 1:
+        raise ValueError(f"x must be a vector, got shape {x.shape}")
+    return x
+
+
 def jvp(f, x, v):
     r"""One forward pass: ``(f(x), J v)``, the value and the directional derivative :math:`J(x)\,v`.
 
     ``f`` maps a list of n :class:`Dual` to a ``Dual`` (then both results are floats) or to a list of m of them
     (then both are arrays of shape (m,)). ``x`` and ``v`` have shape (n,).
     """
-    if not callable(f):
-        raise TypeError(f"f must be a callable f(list of Dual) -> Dual, got {type(f).__name__}")
-    x, v = as_finite_array(x, "x"), as_finite_array(v, "v")
+    _callable(f, "Dual")
+    x, v = _point(x, "x"), _point(v, "v")
     if x.ndim != 1 or v.shape != x.shape:
         raise ValueError(f"x and v must be vectors of one length n, got shapes {x.shape} and {v.shape}")
     out, single = _outputs(f([Dual(xi, vi) for xi, vi in zip(x, v)]), Dual)
@@ -134,9 +159,8 @@ def gradient_forward(f, x):
 
     For ``f`` with m outputs it returns the Jacobian, shape (m, n), column i from pass i.
     """
-    x = as_finite_array(x, "x")
-    if x.ndim != 1:
-        raise ValueError(f"x must be a vector, got shape {x.shape}")
+    _callable(f, "Dual")
+    x = _vector(x)
     columns = [jvp(f, x, e)[1] for e in np.eye(x.size)]
     return np.array(columns, dtype=np.float64).T
 
@@ -183,11 +207,8 @@ def derivative_costs(f, x):
 
     Only arithmetic is counted, not memory traffic or Python overhead.
     """
-    if not callable(f):
-        raise TypeError(f"f must be a callable f(list of Value) -> Value, got {type(f).__name__}")
-    x = as_finite_array(x, "x")
-    if x.ndim != 1:
-        raise ValueError(f"x must be a vector, got shape {x.shape}")
+    _callable(f, "Value")
+    x = _vector(x)
     outs, _ = _outputs(f([Value(xi) for xi in x]), Value)
     nodes = {}
     for y in outs:

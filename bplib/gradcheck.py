@@ -8,24 +8,36 @@ whose truncation error is :math:`O(h^2)` and whose round-off error is :math:`O(\
 smallest near :math:`h \approx \epsilon^{1/3} \approx 10^{-5}` (the V-shaped curve of chapter 4).
 
 The relative error of two arrays is :math:`\lVert g - \tilde g\rVert / (\lVert g\rVert + \lVert\tilde g\rVert)`
-(0 when both are 0): it does not blow up on entries whose true gradient is 0 (dead ReLUs, unused inputs).
+(0 when both are 0): it does not blow up on entries whose true gradient is 0 (dead ReLUs, unused inputs). It is
+computed on the arrays scaled by a power of two, so it is right for gradients of any size (1e-200 or 1e200), and
+identical to the plain formula wherever that does not underflow or overflow.
+
+Refused: a point ``x`` that is empty, boolean or not finite; a step ``h`` so large that ``x ± h`` overflows or so
+small that ``x ± h`` rounds to ``x``; an ``f`` that does not return one finite real number; gradients that are empty,
+boolean, not finite or of different shapes.
 """
+import math
 import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
 from ._checks import as_finite_array, positive_number
+from .mlp import MLP
 
 DEFAULT_H = 1e-5
 
 
 def numerical_gradient(f, x, h=DEFAULT_H):
-    """Central-difference gradient of the scalar function ``f`` at the array ``x`` (same shape as ``x``)."""
+    """Central-difference gradient of the scalar function ``f`` at the array ``x`` (same shape as ``x``).
+
+    Refused (see the module docstring): an empty or boolean ``x``, an ``h`` that ``x ± h`` overflows or loses to
+    rounding, an ``f(x)`` that is not one finite real number, and a difference quotient beyond the float64 range.
+    """
     if not callable(f):
         raise TypeError(f"f must be a callable f(x) -> float, got {type(f).__name__}")
-    x = as_finite_array(x, "x")
-    h = positive_number(h, "h")
+    x = _point(x, "x")
+    h = _step(positive_number(h, "h"), x)
     grad = np.empty_like(x)
     xp = x.copy()
     for i in np.ndindex(x.shape):
@@ -35,7 +47,30 @@ def numerical_gradient(f, x, h=DEFAULT_H):
         down = _scalar(f(xp), xp)
         xp[i] = x[i]
         grad[i] = (up - down) / (2 * h)
+    if not np.all(np.isfinite(grad)):
+        raise ValueError(f"the finite-difference gradient overflows: (f(x + h) - f(x - h)) / 2h is beyond the float64 "
+                         f"range for h = {h:g}")
     return grad
+
+
+def _point(x, name):
+    # a point to differentiate at: a non-empty array of finite real numbers; booleans are not a point
+    arr = as_finite_array(x, name, nonempty=True)
+    if np.asarray(x).dtype == bool:
+        raise TypeError(f"{name} must be an array of real numbers, got booleans {x!r}")
+    return arr
+
+
+def _step(h, x):
+    # h must move every entry of x: x ± h finite and different from x
+    with np.errstate(over="ignore"):
+        up, down = x + h, x - h
+    if not (np.all(np.isfinite(up)) and np.all(np.isfinite(down))):
+        raise ValueError(f"h = {h:g} is too large for x (largest |x| = {np.max(np.abs(x)):g}): x ± h overflows")
+    if np.any(up == x) or np.any(down == x):
+        raise ValueError(f"h = {h:g} is too small for x (largest |x| = {np.max(np.abs(x)):g}): x ± h rounds to x, "
+                         f"so the difference quotient would be 0")
+    return h
 
 
 def _scalar(value, at):
@@ -44,30 +79,60 @@ def _scalar(value, at):
             (isinstance(value, np.ndarray) and (value.size != 1 or value.dtype.kind not in "fiu")):
         raise TypeError(f"f(x) must return one real number, got {type(value).__name__} "
                         f"{getattr(value, 'shape', value)!r}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError as e:                 # an int or Fraction beyond the float range
+        raise ValueError(f"f(x) returned a number beyond the float64 range at x = {at}; a gradient check needs "
+                         f"finite values of f near x") from e
     if not np.isfinite(value):
         raise ValueError(f"f(x) returned {value} at x = {at}; a gradient check needs finite values of f near x")
     return value
 
 
-def _gradient_array(g, name):
-    try:
-        arr = np.asarray(g, dtype=np.float64)
-    except (TypeError, ValueError) as e:
-        raise TypeError(f"{name} gradient must be an array of numbers, got {type(g).__name__}") from e
-    if g is None or not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} gradient contains NaN or inf (or is None); a gradient check compares finite "
-                         f"numbers, got {g!r}")
-    return arr
-
-
-def relative_error(analytic, numeric):
-    r""":math:`\lVert a - n\rVert_2 / (\lVert a\rVert_2 + \lVert n\rVert_2)`, and 0 if both are 0."""
+def _gradients(analytic, numeric):
     a, n = _gradient_array(analytic, "analytic"), _gradient_array(numeric, "numeric")
     if a.shape != n.shape:
         raise ValueError(f"analytic and numeric gradients must have the same shape, got {a.shape} and {n.shape}")
-    denom = np.linalg.norm(a) + np.linalg.norm(n)
-    return 0.0 if denom == 0 else float(np.linalg.norm(a - n) / denom)
+    return a, n
+
+
+def _gradient_array(g, name):
+    # a gradient: a non-empty array of finite real numbers (None, booleans and text are not gradients)
+    if g is None:
+        raise ValueError(f"{name} gradient contains NaN or inf (or is None); a gradient check compares finite "
+                         f"numbers, got None")
+    arr = as_finite_array(g, f"{name} gradient", nonempty=True)
+    if np.asarray(g).dtype == bool:
+        raise TypeError(f"{name} gradient must be an array of real numbers, got booleans {g!r}")
+    return arr
+
+
+def _scaled(x, exponent):
+    # x · 2**-exponent: exact (a power of two), where x / 2**exponent could overflow the divisor
+    return np.ldexp(x, -exponent)
+
+
+def _norm(x):
+    # ‖x‖₂ of entries at most 2 in size, scaled by a power of two so its squares cannot underflow (exact scaling:
+    # the same bits as np.linalg.norm where that does not underflow); frexp(0) = (0, 0) leaves zeros alone
+    e = math.frexp(np.max(np.abs(x)))[1]
+    return np.ldexp(np.linalg.norm(_scaled(x, e)), e)
+
+
+def relative_error(analytic, numeric):
+    r""":math:`\lVert a - n\rVert_2 / (\lVert a\rVert_2 + \lVert n\rVert_2)`, and 0 if both are 0.
+
+    Both arrays are first divided by the power of two just above their largest entry (exactly), so that no square
+    overflows or underflows: ``relative_error([1e-200], [2e-200])`` is 1/3, as is ``relative_error([1e200],
+    [2e200])``. Refused: empty, boolean or non-finite gradients, and different shapes.
+    """
+    a, n = _gradients(analytic, numeric)
+    top = max(np.max(np.abs(a)), np.max(np.abs(n)))
+    if top == 0:
+        return 0.0
+    e = math.frexp(top)[1]
+    a, n = _scaled(a, e), _scaled(n, e)
+    return float(_norm(a - n) / (_norm(a) + _norm(n)))
 
 
 def elementwise_relative_error(analytic, numeric):
@@ -78,11 +143,14 @@ def elementwise_relative_error(analytic, numeric):
     wrong tiny entry included; but on a tiny correct entry the round-off of the finite difference
     (about :math:`\epsilon |f| / h`) divided by :math:`|a_i|` makes :math:`r_i` large. Shapes: any, the same.
     """
-    a, n = _gradient_array(analytic, "analytic"), _gradient_array(numeric, "numeric")
-    if a.shape != n.shape:
-        raise ValueError(f"analytic and numeric gradients must have the same shape, got {a.shape} and {n.shape}")
+    a, n = _gradients(analytic, numeric)
     scale = np.maximum(np.abs(a), np.abs(n))
-    return np.divide(np.abs(a - n), scale, out=np.zeros_like(scale), where=scale > 0)
+    with np.errstate(over="ignore"):
+        difference = np.abs(a - n)
+    over = np.isinf(difference)                 # a and n near ±1.8e308 with opposite signs: halve both (exactly)
+    difference = np.where(over, np.abs(a / 2 - n / 2), difference)
+    scale = np.where(over, scale / 2, scale)
+    return np.divide(difference, scale, out=np.zeros_like(scale), where=scale > 0)
 
 
 def gradcheck(f, grad, x, h=DEFAULT_H):
@@ -105,9 +173,15 @@ class MLPCheck:
         return f"MLPCheck(max_relative_error={self.max_relative_error:.2e})"
 
 
+def _mlp(net):
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be a bplib.MLP, got {type(net).__name__}")
+    return net
+
+
 def mlp_numerical_gradients(net, X, Y, h=DEFAULT_H):
     """Finite-difference gradients of ``net.loss(X, Y)`` for every weight and bias (parameters restored)."""
-    X, Y = net.check_data(X, Y)
+    X, Y = _mlp(net).check_data(X, Y)
 
     def numeric(param):
         start = param.copy()
@@ -125,7 +199,7 @@ def mlp_numerical_gradients(net, X, Y, h=DEFAULT_H):
 
 def check_mlp(net, X, Y, h=DEFAULT_H):
     """Compare ``net.loss_and_gradients`` with finite differences on every weight and bias array."""
-    _, gw, gb = net.loss_and_gradients(X, Y)
+    _, gw, gb = _mlp(net).loss_and_gradients(X, Y)
     nw, nb = mlp_numerical_gradients(net, X, Y, h)
     ew = [relative_error(a, n) for a, n in zip(gw, nw)]
     eb = [relative_error(a, n) for a, n in zip(gb, nb)]

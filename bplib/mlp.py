@@ -24,7 +24,7 @@ import numpy as np
 from . import activation_functions as _activation_functions
 from . import init as _init
 from . import losses as _losses
-from ._checks import as_finite_array, int_at_least, seed_value, sequence
+from ._checks import as_finite_array, flag, int_at_least, seed_value, sequence
 
 
 # Chapter 4 prints forward() and backward() below and quotes their lines in its equation<->code table. The quoted
@@ -58,6 +58,15 @@ def backward(zs, activations, weights, g, loss, Y):
     return value, deltas, nabla_w, nabla_b
 
 
+class _NoY:
+    # check_data's default for Y: "not given", so that Y=None is refused rather than read as "no Y"
+    def __repr__(self):
+        return "<no Y>"
+
+
+_NO_Y = _NoY()
+
+
 @dataclass
 class Backprop:
     """Everything one forward + backward pass computed, for the book to print: lists indexed by layer."""
@@ -88,8 +97,10 @@ class MLP:
         ``normal``, ``small``, ``xavier`` (default) or ``he``, or ``init(fan_in, fan_out, rng)``.
 
     Inputs are checked once, at the public methods (:meth:`forward`, :meth:`forward_all`, :meth:`loss`,
-    :meth:`backprop`, :meth:`loss_and_gradients`); the module functions :func:`forward` and :func:`backward` are
-    the bare equations.
+    :meth:`backprop`, :meth:`loss_and_gradients`), and so are the attributes a reader may replace: ``weights``
+    and ``biases`` (one float64 array per layer, of the layer's shape, finite), ``g`` (a list of one
+    Activation per layer, under the constructor's rules) and ``loss_fn`` (a Loss). The module functions
+    :func:`forward` and :func:`backward` are the bare equations.
     """
 
     def __init__(self, sizes, g, loss, seed=0, init="xavier"):
@@ -97,12 +108,36 @@ class MLP:
         if len(sizes) < 2:
             raise ValueError(f"sizes must be a list of at least 2 layer sizes, e.g. [2, 5, 1], got {sizes!r}")
         self.sizes = [int_at_least(s, f"sizes[{i}]", minimum=1) for i, s in enumerate(sizes)]
+        for l, (m, n) in enumerate(zip(self.sizes, self.sizes[1:])):
+            if m * n > _init.MAX_ENTRIES:
+                raise ValueError(f"sizes[{l}] × sizes[{l + 1}] = {m} × {n} weights do not fit in one numpy array (at "
+                                 f"most {_init.MAX_ENTRIES} float64 entries); use smaller layers")
         g = sequence(g, "g", f"{len(sizes) - 1} activation names (one per layer)")
         if len(g) != len(sizes) - 1:
             raise ValueError(f"g must have one activation per layer: expected {len(sizes) - 1} for sizes "
                              f"{self.sizes}, got {len(g)}")
         self.g = [_activation_functions.get(g_l) for g_l in g]
         self.loss_fn = _losses.get(loss)
+        self._check_pairs()
+        init_fn = _init.get(init)
+        rng = np.random.default_rng(seed_value(seed))
+        self.weights, self.biases = [], []
+        for l, (m, n) in enumerate(zip(self.sizes, self.sizes[1:])):
+            W = init_fn(m, n, rng)
+            ok = isinstance(W, np.ndarray) and W.shape == (m, n) and W.dtype.kind in "fiu"
+            if ok:
+                with np.errstate(over="ignore"):            # e.g. a longdouble 1e400 becomes inf here
+                    W64 = W.astype(np.float64)
+                ok = np.all(np.isfinite(W64))
+            if not ok:
+                raise ValueError(f"init must return a finite real array of shape (fan_in, fan_out) = {(m, n)}; for "
+                                 f"layer {l} it returned {type(W).__name__} "
+                                 f"{getattr(W, 'shape', '')} {getattr(W, 'dtype', '')}".rstrip())
+            self.weights.append(W64)
+            self.biases.append(np.zeros(n))
+
+    def _check_pairs(self):
+        # The constructor's rules for the activations and the loss (checked again if net.g or net.loss_fn is replaced).
         if self.loss_fn.probabilistic and self.g[-1].name not in ("sigmoid", "softmax"):
             raise ValueError(f"loss {self.loss_fn.name!r} takes log of the output, so the last activation must be "
                              f"'sigmoid' or 'softmax', got {self.g[-1].name!r}")
@@ -114,18 +149,17 @@ class MLP:
             raise ValueError("loss 'binary_cross_entropy' with a softmax output is not supported (its log(1 - a) "
                              "loses all precision at large logits); use 'cross_entropy' with softmax, or sigmoid "
                              "outputs with 'binary_cross_entropy'")
-        init_fn = _init.get(init)
-        rng = np.random.default_rng(seed_value(seed))
-        self.weights, self.biases = [], []
-        for l, (m, n) in enumerate(zip(self.sizes, self.sizes[1:])):
-            W = init_fn(m, n, rng)
-            if not isinstance(W, np.ndarray) or W.shape != (m, n) or W.dtype.kind not in "fiu" \
-                    or not np.all(np.isfinite(W)):
-                raise ValueError(f"init must return a finite real array of shape (fan_in, fan_out) = {(m, n)}; for "
-                                 f"layer {l} it returned {type(W).__name__} "
-                                 f"{getattr(W, 'shape', '')} {getattr(W, 'dtype', '')}".rstrip())
-            self.weights.append(W.astype(np.float64))
-            self.biases.append(np.zeros(n))
+
+    def _check_layers(self):
+        # net.g and net.loss_fn are plain attributes a reader may replace: check them like the parameters.
+        n = len(self.sizes) - 1
+        if not isinstance(self.g, list) or len(self.g) != n or \
+                not all(isinstance(g_l, _activation_functions.Activation) for g_l in self.g):
+            raise TypeError(f"net.g must be a list of one Activation per layer ({n} for sizes {self.sizes}; e.g. "
+                            f"[bplib.activation_functions.get('tanh')]), got {self.g!r}")
+        if not isinstance(self.loss_fn, _losses.Loss):
+            raise TypeError(f"net.loss_fn must be a Loss (e.g. bplib.losses.get('mse')), got {self.loss_fn!r}")
+        self._check_pairs()
 
     @property
     def activation_names(self):
@@ -144,9 +178,11 @@ class MLP:
     @property
     def n_params(self):
         """Number of weights and biases."""
+        self._check_params(in_use=False)
         return sum(w.size + b.size for w, b in zip(self.weights, self.biases))
 
-    def _check_params(self):
+    def _check_params(self, in_use=True):
+        # in_use: the parameters are about to be used or updated in place, so also writeable and finite
         for name, params in (("weights", self.weights), ("biases", self.biases)):
             if not isinstance(params, list) or len(params) != len(self.sizes) - 1:
                 raise TypeError(f"net.{name} must be a list of one numpy array per layer ({len(self.sizes) - 1} for "
@@ -161,9 +197,11 @@ class MLP:
                                     f"{type(p).__name__} {getattr(p, 'dtype', '')}".rstrip())
                 if p.shape != shape:
                     raise ValueError(f"{name}[{l}] must have shape {shape}, got {p.shape}")
-                if not p.flags.writeable:
+                if in_use and not p.flags.writeable:
                     raise ValueError(f"{name}[{l}] is read-only; training updates it in place: assign a writeable "
                                      f"copy ({name}[{l}] = {name}[{l}].copy())")
+        if not in_use:
+            return
         with np.errstate(over="ignore", invalid="ignore"):   # one sum is finite only if every entry is
             finite = np.isfinite(sum(float(p.sum()) for p in self.weights + self.biases))
         if not finite:
@@ -183,6 +221,8 @@ class MLP:
         return X
 
     def _check_Y(self, Y, n):
+        if Y is None:
+            raise TypeError(f"Y must be an array of targets of shape (N, K) = {(n, self.sizes[-1])}, got None")
         Y = as_finite_array(Y, "Y", ndim=2)
         if Y.shape != (n, self.sizes[-1]):
             raise ValueError(f"Y must have shape (N, K) = {(n, self.sizes[-1])} to match X and the output layer, "
@@ -192,11 +232,14 @@ class MLP:
                              f"got values in [{Y.min():g}, {Y.max():g}]")
         return Y
 
-    def check_data(self, X, Y=None):
-        """``X`` (and ``Y``) as checked float arrays for this net, with the parameters checked too."""
+    def check_data(self, X, Y=_NO_Y):
+        """``X`` (and, if given, ``Y``) as checked float arrays for this net, with the parameters, ``g`` and
+        ``loss_fn`` checked too: ``check_data(X)`` returns X, ``check_data(X, Y)`` returns (X, Y) (``Y=None`` is
+        refused)."""
+        self._check_layers()
         self._check_params()
         X = self._check_X(X)
-        return X if Y is None else (X, self._check_Y(Y, len(X)))
+        return X if Y is _NO_Y else (X, self._check_Y(Y, len(X)))
 
     def forward_all(self, X):
         """Forward pass keeping every layer: returns ``(zs, activations)`` with ``activations[0] = X``."""
@@ -217,6 +260,7 @@ class MLP:
     def backprop(self, X, Y, gradients=True):
         r"""One forward pass and (if ``gradients``) one backward pass; returns a :class:`Backprop` record of every
         z, a and (with gradients) δ and gradient."""
+        gradients = flag(gradients, "gradients")
         X, Y = self.check_data(X, Y)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             r = self._backprop(X, Y) if gradients else Backprop(self._loss(X, Y), [], [], [], [], [])
@@ -258,7 +302,10 @@ class MLP:
         return Backprop(value, zs, activations, deltas, nabla_w, nabla_b)
 
     def copy(self):
-        """An independent copy (weights, biases and layer lists copied)."""
+        """An independent copy (weights, biases and layer lists copied, after checking their structure; a net with
+        NaN weights can be copied)."""
+        self._check_layers()
+        self._check_params(in_use=False)
         new = object.__new__(MLP)
         new.__dict__.update(self.__dict__)
         new.sizes, new.g = list(self.sizes), list(self.g)

@@ -19,33 +19,141 @@ Each keeps its state per position of the parameter list it is stepped with::
 
 In the formulas :math:`\theta` is one parameter array, :math:`\nabla_k` its gradient at step :math:`k = 1, 2, \dots`,
 :math:`\lambda_{\mathrm{wd}}` the weight decay (``weight_decay``); squares, roots and divisions act element by element.
+``eps = 0`` is allowed (the book uses it to show the rules exactly): a coordinate whose gradients have all been 0
+then takes a step of 0, the limit as :math:`\epsilon \to 0`.
 The schedules :class:`StepDecay` and :class:`CosineDecay` are callables ``schedule(epoch) -> lr``.
 """
 import math
-import numbers
 
 import numpy as np
 
-from ._checks import int_at_least, momentum_coefficient, nonnegative_number, positive_number
+from ._checks import (as_finite_array, flag, int_at_least, momentum_coefficient, nonnegative_number,
+                      positive_number, sequence)
 
 
 def heavy_ball_step(x, grad, v, lr, momentum):
     r"""One heavy-ball step, in place: :math:`v \leftarrow \alpha v - \eta\,g`, then :math:`x \leftarrow x + v`.
 
-    ``x``, ``grad`` and ``v`` are arrays of one shape; ``x`` and ``v`` are updated in place.
+    ``x``, ``grad`` and ``v`` are numpy arrays of one shape; ``x`` and ``v`` (writeable, float64) are updated in
+    place. Refused: other types or shapes, ``lr <= 0``, ``momentum`` outside [0, 1). The gradient's values are not
+    checked (a NaN gradient gives a NaN ``x``): this step runs once per minibatch, and a diverging run is
+    detected from its loss (:func:`bplib.train.train`) or left to overflow (:func:`bplib.gradient_descent`).
     """
+    _updatable(x, "x")
+    _updatable(v, "v")
+    _same_shape(v, x.shape, "v", "x")
+    grad = _real_gradient(grad, "grad")
+    _same_shape(grad, x.shape, "grad", "x")
+    _heavy_ball_step(x, grad, v, positive_number(lr, "lr"), momentum_coefficient(momentum))
+
+
+def _heavy_ball_step(x, grad, v, lr, momentum):
+    # the update itself, unchecked: the inner loops (per step, per minibatch) check their inputs once, beforehand
     v *= momentum
     v -= lr * grad
     x += v
 
 
 # ----------------------------------------------------------------------------------------------------------------
+# array checks shared by the update rules, optimize() and bplib.gradient_descent: type, dtype, shape and
+# writeability only where they run once per step (O(number of arrays)); values where the input is the user's
+
+def _updatable(a, name):
+    # an array updated in place must be a writeable float64 numpy array
+    if not isinstance(a, np.ndarray) or a.dtype != np.float64:
+        got = f"a {a.dtype} array" if isinstance(a, np.ndarray) else type(a).__name__
+        raise TypeError(f"{name} must be a float64 numpy array (it is updated in place), got {got}")
+    if not a.flags.writeable:
+        raise ValueError(f"{name} must be a writeable array (it is updated in place), got a read-only array")
+
+
+def _real_gradient(g, name):
+    # a gradient array of real numbers (a list is converted, and its values checked); not bool, complex or text
+    if not isinstance(g, np.ndarray):
+        return _real_array(g, name)
+    if g.dtype.kind not in "fiu":
+        raise TypeError(f"{name} must be an array of real numbers, got {g.dtype} values")
+    return g
+
+
+def _same_shape(a, shape, name, other):
+    if a.shape != shape:
+        raise ValueError(f"{name} must have the shape of {other}, {shape}, got {a.shape}")
+
+
+def _real_array(x, name):
+    # as_finite_array, refusing True/False as well: a point, a gradient or a learning rate is not a truth value
+    arr = as_finite_array(x, name)
+    if np.asarray(x).dtype == bool:
+        raise TypeError(f"{name} must be real numbers, got True/False values {x!r}")
+    return arr
+
+
+def _start_point(x0):
+    # x0 of a function of one vector: a number or a non-empty 1-D array of finite numbers; returned as a 1-D
+    # float64 copy (the caller's array is not changed)
+    x0 = _real_array(x0, "x0")
+    if x0.size == 0 or x0.ndim > 1:
+        raise ValueError(f"x0 must be a number or a 1-D array (a point) with at least one entry, got shape "
+                         f"{x0.shape}")
+    return np.atleast_1d(x0).astype(np.float64)
+
+
+def _new_path(x, steps):
+    # the (steps + 1, D) array of iterates, row 0 = x
+    try:
+        path = np.empty((steps + 1, x.size))
+    except (ValueError, OverflowError) as e:               # more rows than numpy can index
+        raise ValueError(f"steps must be a number of steps numpy can allocate a path for, got {steps}") from e
+    path[0] = x
+    return path
+
+
+def _gradient_at(grad, x, k):
+    # grad(x) as a float array shaped like x: real numbers (TypeError otherwise) of that shape, finite, except in a
+    # diverging run: after step 1 an inf (the gradient overflowed as x grew), or anything once x itself has
+    # overflowed, lets the remaining rows go on to inf/nan (the book plots divergence); a NaN at a finite x does not
+    out = grad(x.copy())
+    try:
+        g = _real_array(out, "grad(x)")
+    except TypeError as e:
+        raise TypeError(f"grad(x) must return an array of real numbers shaped like x {x.shape}, got {out!r} at "
+                        f"step {k}") from e
+    except ValueError as e:                                # NaN/inf, or an int beyond the float range
+        try:
+            g = np.asarray(out, dtype=np.float64)
+        except OverflowError:
+            raise ValueError(f"grad(x) returned a number beyond the float64 range (about ±1.8e308) at x = {x} "
+                             f"(step {k})") from e
+        if k == 1 or (np.all(np.isfinite(x)) and np.any(np.isnan(g))):
+            raise ValueError(f"grad(x) returned {g} (NaN or inf) at the finite point x = {x} (step {k}); expected "
+                             f"a finite gradient") from e
+    if g.size != x.size or g.ndim > 1:
+        raise ValueError(f"grad(x) must return an array of shape {x.shape}, got shape {g.shape}")
+    return g.reshape(x.shape)
+
+
+# ----------------------------------------------------------------------------------------------------------------
 # hyper-parameter checks: a ValueError (TypeError for a non-number) that names the argument
 
 def _betas(betas):
-    if isinstance(betas, (str, bytes)) or not hasattr(betas, "__len__") or len(betas) != 2:
+    betas = sequence(betas, "betas", "two numbers (beta1, beta2), each in [0, 1)")
+    if len(betas) != 2:
         raise ValueError(f"betas must be a pair (beta1, beta2), each in [0, 1), got {betas!r}")
     return tuple(momentum_coefficient(b, f"betas[{i}]") for i, b in enumerate(betas))
+
+
+def _ratio(step, root, eps):
+    # step / (root + eps), the scaled step of AdaGrad, RMSProp and Adam. eps = 0 is allowed (the book uses it to
+    # show the rules exactly): a coordinate whose root is 0 has had only zero gradients, so its step is 0 too,
+    # which is the limit as eps -> 0 (0/0 would make the parameter NaN).
+    if eps:
+        return step / (root + eps)
+    zero = root == 0
+    if np.any(step[zero] != 0):
+        raise ValueError("with eps=0 a gradient whose square underflows to 0 (|g| below about 1e-154) has no "
+                         "finite step; use eps > 0 (PyTorch's defaults: 1e-8, AdaGrad 1e-10)")
+    return np.divide(step, root, out=np.zeros_like(step), where=~zero)
 
 
 class Optimizer:
@@ -83,19 +191,27 @@ class Optimizer:
 
         ``decay`` optionally lists, per position, whether the weight decay applies to it (default: to all, as in
         PyTorch; :func:`bplib.train.train` passes ``False`` for the biases unless asked).
+
+        Refused: ``params`` that are not writeable float64 numpy arrays, gradients that are not real numbers or
+        not of their parameter's shape, ``decay`` entries other than True/False. As in ``torch.optim``, the
+        values of gradient arrays are not checked (a NaN gradient makes its parameters NaN): ``step`` runs once
+        per minibatch, where a scan of every gradient would cost more than the checks above, and
+        :func:`bplib.train.train` detects a diverging run from its loss; :func:`optimize` checks the gradients
+        it is given.
         """
         if not isinstance(params, (list, tuple)) or not isinstance(grads, (list, tuple)):
             raise TypeError("params and grads must be lists of numpy arrays")
         if len(params) != len(grads):
             raise ValueError(f"params and grads must have the same length, got {len(params)} and {len(grads)}")
-        decay = [True] * len(params) if decay is None else list(decay)
+        decay = [True] * len(params) if decay is None else sequence(decay, "decay", "True/False, one per array")
         if len(decay) != len(params):
             raise ValueError(f"decay must have one entry per parameter array, got {len(decay)} for {len(params)}")
-        for i, (p, g) in enumerate(zip(params, grads)):
-            if not isinstance(p, np.ndarray) or p.dtype != np.float64:
-                raise TypeError(f"params[{i}] must be a float64 numpy array (it is updated in place)")
-            if np.shape(g) != p.shape:
-                raise ValueError(f"grads[{i}] must have the shape of params[{i}], {p.shape}, got {np.shape(g)}")
+        decay = [flag(d, f"decay[{i}]") for i, d in enumerate(decay)]
+        grads = list(grads)
+        for i, p in enumerate(params):
+            _updatable(p, f"params[{i}]")
+            grads[i] = _real_gradient(grads[i], f"grads[{i}]")
+            _same_shape(grads[i], p.shape, f"grads[{i}]", f"params[{i}]")
         shapes = [p.shape for p in params]
         if self.state is None:
             self.state, self._shapes = [{} for _ in params], shapes
@@ -107,7 +223,8 @@ class Optimizer:
             self._update(p, np.asarray(g, dtype=np.float64), state, self.weight_decay if d else 0.0)
 
     def _update(self, p, g, state, weight_decay):
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} is the base class of the optimisers and has no update rule: use SGD, "
+                        "AdaGrad, RMSProp, Adam or AdamW (a subclass implements _update)")
 
 
 class SGD(Optimizer):
@@ -143,11 +260,9 @@ class SGD(Optimizer):
     def __init__(self, lr, momentum=0.0, nesterov=False, weight_decay=0.0):
         super().__init__(lr, weight_decay)
         self.momentum = momentum_coefficient(momentum)
-        if not isinstance(nesterov, (bool, np.bool_)):
-            raise TypeError(f"nesterov must be True or False, got {nesterov!r}")
-        if nesterov and self.momentum == 0:
+        self.nesterov = flag(nesterov, "nesterov")
+        if self.nesterov and self.momentum == 0:
             raise ValueError("nesterov=True needs momentum > 0 (Nesterov momentum with momentum 0 is plain SGD)")
-        self.nesterov = bool(nesterov)
 
     def _hyper(self):
         return {"lr": self.lr, "momentum": self.momentum, "nesterov": self.nesterov,
@@ -195,7 +310,7 @@ class AdaGrad(Optimizer):
             g = g + weight_decay * p
         s = state.setdefault("s", np.zeros_like(p))
         s += g * g
-        p -= self.lr * g / (np.sqrt(s) + self.eps)
+        p -= _ratio(self.lr * g, np.sqrt(s), self.eps)
 
 
 class RMSProp(Optimizer):
@@ -229,7 +344,7 @@ class RMSProp(Optimizer):
         s = state.setdefault("s", np.zeros_like(p))
         s *= self.alpha
         s += (1 - self.alpha) * g * g
-        p -= self.lr * g / (np.sqrt(s) + self.eps)
+        p -= _ratio(self.lr * g, np.sqrt(s), self.eps)
 
 
 class Adam(Optimizer):
@@ -263,7 +378,7 @@ class Adam(Optimizer):
         super().__init__(lr, weight_decay)
         self.betas = _betas(betas)
         self.eps = nonnegative_number(eps, "eps")
-        self.bias_correction = bool(bias_correction)
+        self.bias_correction = flag(bias_correction, "bias_correction")
 
     def _hyper(self):
         hyper = {"lr": self.lr, "betas": self.betas, "eps": self.eps, "weight_decay": self.weight_decay}
@@ -283,7 +398,7 @@ class Adam(Optimizer):
         s *= beta2
         s += (1 - beta2) * g * g
         c1, c2 = (1 - beta1 ** self.t, 1 - beta2 ** self.t) if self.bias_correction else (1.0, 1.0)
-        p -= self.lr * (m / c1) / (np.sqrt(s / c2) + self.eps)
+        p -= _ratio(self.lr * (m / c1), np.sqrt(s / c2), self.eps)
 
 
 class AdamW(Adam):
@@ -319,22 +434,18 @@ def optimize(optimizer, grad, x0, steps):
 
     ``grad(x)`` returns :math:`\\nabla f(x)`; row ``k`` of the result is :math:`x_k` (row 0 is ``x0``). Like
     :func:`bplib.gradient_descent`, a diverging run fills the remaining rows with inf/nan instead of raising.
+    ``x0`` and what ``grad`` returns are checked as there: a number or a non-empty 1-D array of finite numbers
+    (not True/False), and an array shaped like ``x``, finite wherever ``x`` is.
     """
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be a bplib.optim optimiser such as Adam(0.1), got {optimizer!r}")
     if not callable(grad):
         raise TypeError(f"grad must be a callable grad(x) -> array, got {type(grad).__name__}")
-    from ._checks import as_finite_array
-    x = np.atleast_1d(as_finite_array(x0, "x0")).astype(np.float64).ravel()
-    steps = int_at_least(steps, "steps")
-    path = np.empty((steps + 1, x.size))
-    path[0] = x
+    x = _start_point(x0)
+    path = _new_path(x, int_at_least(steps, "steps"))
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for k in range(1, steps + 1):
-            g = np.asarray(grad(x), dtype=np.float64)
-            if g.size != x.size:
-                raise ValueError(f"grad(x) must return an array of shape {x.shape}, got shape {g.shape}")
-            optimizer.step([x], [g.reshape(x.shape)])
+        for k in range(1, len(path)):
+            optimizer.step([x], [_gradient_at(grad, x, k)])
             path[k] = x
     return path
 
@@ -353,14 +464,39 @@ def momentum_rate(lr, momentum, curvature, nesterov=False):
         r^2 - (1+\alpha)(1-\eta\lambda)\, r + \alpha(1-\eta\lambda) = 0,
 
     so :math:`|x_k|` shrinks (or grows) like :math:`\max|r|^k`; this returns :math:`\max |r|` (< 1: converges).
-    Scalars or arrays of one shape (broadcast) for ``lr``, ``momentum``, ``curvature``.
+    Scalars or arrays that broadcast to one shape for ``lr`` (> 0), ``momentum`` (in [0, 1)) and ``curvature``
+    (any finite number); a rate beyond the float64 range (:math:`|\eta\lambda|` near 1e308) is a ValueError.
     """
-    lr, momentum, curvature = (np.asarray(a, dtype=np.float64) for a in (lr, momentum, curvature))
-    c = 1 - lr * curvature
-    b, c0 = ((1 + momentum) * c, momentum * c) if nesterov else (1 + momentum - lr * curvature, momentum)
-    root = np.sqrt(b * b - 4 * c0 + 0j)
-    rate = np.maximum(np.abs((b + root) / 2), np.abs((b - root) / 2))
+    lr, momentum, curvature = (_real_array(a, name) for a, name in
+                               ((lr, "lr"), (momentum, "momentum"), (curvature, "curvature")))
+    if np.any(lr <= 0):
+        raise ValueError(f"lr must be > 0, got {lr.min():g} (the smallest)")
+    if np.any(momentum < 0) or np.any(momentum >= 1):
+        raise ValueError(f"momentum must be in [0, 1), got values from {momentum.min():g} to {momentum.max():g}")
+    nesterov = flag(nesterov, "nesterov")
+    try:
+        np.broadcast_shapes(lr.shape, momentum.shape, curvature.shape)
+    except ValueError as e:
+        raise ValueError(f"lr, momentum and curvature must be scalars or arrays that broadcast to one shape, got "
+                         f"shapes {lr.shape}, {momentum.shape} and {curvature.shape}") from e
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        c = 1 - lr * curvature
+        b, c0 = ((1 + momentum) * c, momentum * c) if nesterov else (1 + momentum - lr * curvature, momentum)
+        rate = _largest_root(b, c0)
+        overflow = ~np.isfinite(rate)
+        if np.any(overflow):       # b * b overflowed: the roots are |b| times those of ρ² - (b/|b|) ρ + c0/b²
+            s = np.abs(b)
+            rate = np.where(overflow, s * _largest_root(b / s, c0 / s / s), rate)
+    if not np.all(np.isfinite(rate)):
+        raise ValueError("the rate overflows: lr * curvature is too large (the rate is about |lr * curvature|, "
+                         "beyond the float64 range, about 1.8e308)")
     return float(rate) if rate.ndim == 0 else rate
+
+
+def _largest_root(b, c0):
+    # max |r| over the two roots of r² - b r + c0 (complex when b² < 4 c0)
+    root = np.sqrt(b * b - 4 * c0 + 0j)
+    return np.maximum(np.abs((b + root) / 2), np.abs((b - root) / 2))
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -370,6 +506,7 @@ class StepDecay:
     r"""Step decay (``torch.optim.lr_scheduler.StepLR``): :math:`\eta_e = \eta_0\,\gamma^{\lfloor e / s\rfloor}`.
 
     The learning rate is multiplied by ``gamma`` every ``step_size`` epochs; ``StepDecay(0.1, 30)(45)`` is 0.01.
+    An epoch where that rate underflows to 0 or overflows the float64 range is a ValueError.
     """
 
     def __init__(self, lr, step_size, gamma=0.1):
@@ -379,7 +516,17 @@ class StepDecay:
 
     def __call__(self, epoch):
         epoch = int_at_least(epoch, "epoch")
-        return self.lr * self.gamma ** (epoch // self.step_size)
+        k = epoch // self.step_size
+        try:
+            lr = self.lr * self.gamma ** k
+        except OverflowError:                              # a float power beyond the float64 range
+            lr = math.inf
+        if not 0 < lr < math.inf:
+            what = "underflows to 0" if lr == 0 else "is beyond the float64 range"
+            raise ValueError(f"at epoch {epoch} the learning rate lr * gamma ** (epoch // step_size) = "
+                             f"{self.lr:g} * {self.gamma:g} ** {k} {what}; expected a number > 0: use a gamma "
+                             f"nearer 1, a larger step_size or fewer epochs")
+        return lr
 
     def __repr__(self):
         return f"StepDecay(lr={self.lr!r}, step_size={self.step_size!r}, gamma={self.gamma!r})"

@@ -13,15 +13,18 @@ Chapter 7's options: ``optimizer=`` (an object of :mod:`bplib.optim`, e.g. ``Ada
 instead, ``schedule=`` sets the learning rate of each epoch, and ``weight_decay=``, ``dropout=`` and
 ``clip_norm=`` regularise (:mod:`bplib.regularization`).
 """
+import os
+import sys
 import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import int_at_least, momentum_coefficient, positive_number, seed_value
-from .optim import Optimizer, heavy_ball_step
-from .regularization import (clip_by_global_norm, drop_probability, dropout as _dropout, global_norm,
-                             l2_penalty, objective)
+from ._checks import as_finite_array, flag, int_at_least, momentum_coefficient, positive_number, seed_value
+from .optim import Optimizer, _heavy_ball_step
+from .regularization import (_clip, _global_norm, drop_probability, dropout as _dropout, l2_penalty, objective)
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 @dataclass
@@ -44,26 +47,56 @@ class History:
 
     @property
     def epochs(self):
-        """Number of completed epochs."""
-        return len(self.loss) - 1
+        """Number of completed epochs (0 for an empty history)."""
+        return max(len(self.loss) - 1, 0)
 
 
 class DivergenceWarning(RuntimeWarning):
     """Training stopped because the loss overflowed: the learning rate is too large for this problem."""
 
 
-def _check_run(net, callback, validation):
-    # The arguments the training loop would otherwise trip over, raw, in its first epoch.
+def _check_net(net):
     from .mlp import MLP
     if not isinstance(net, MLP):
         raise TypeError(f"net must be a bplib.MLP, got {type(net).__name__}")
+
+
+def _check_run(net, callback, validation):
+    # The arguments the training loop would otherwise trip over, raw, in its first epoch.
+    _check_net(net)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be a callable callback(epoch, net, history) or None, got {callback!r}")
-    if validation is not None:
-        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
-            raise TypeError(f"validation must be a pair (X_val, Y_val), got {type(validation).__name__}")
-        return net.check_data(*validation)
-    return None
+    return None if validation is None else _check_validation(net, validation)
+
+
+def _check_validation(net, validation):
+    """``(X_val, Y_val)`` checked for ``net`` like the training data, with messages that name X_val and Y_val."""
+    if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+        raise TypeError(f"validation must be a pair (X_val, Y_val), got {type(validation).__name__}")
+    X_val, Y_val = validation
+    if Y_val is None:
+        raise TypeError("validation must be a pair (X_val, Y_val) with the targets Y_val, got Y_val = None")
+    D, K = net.sizes[0], net.sizes[-1]
+    X_val = as_finite_array(X_val, "X_val", ndim=2)
+    if X_val.shape[0] == 0 or X_val.shape[1] != D:
+        raise ValueError(f"X_val must have shape (N, {D}) with N >= 1 for this {D}-input net, got {X_val.shape}")
+    Y_val = as_finite_array(Y_val, "Y_val", ndim=2)
+    if Y_val.shape != (len(X_val), K):
+        raise ValueError(f"Y_val must have shape (N, K) = {(len(X_val), K)} to match X_val and the output layer, "
+                         f"got {Y_val.shape}")
+    if net.loss_fn.probabilistic and (Y_val.min() < 0 or Y_val.max() > 1):
+        raise ValueError(f"Y_val must hold labels in [0, 1] for loss {net.loss_name!r}, "
+                         f"got values in [{Y_val.min():g}, {Y_val.max():g}]")
+    return X_val, Y_val
+
+
+def _stacklevel_outside_bplib():
+    # warnings.warn's stacklevel, for a warning issued by this function's caller, that points at the first line
+    # outside bplib (the user's call of train or net.train)
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _stop_requested(answer):
@@ -91,19 +124,23 @@ def _check_update_rule(lr, momentum, optimizer, schedule):
     return positive_number(lr, "lr")
 
 
-def _regularization(net, weight_decay, decay_biases, dropout, clip_norm, seed):
+def _regularization(net, weight_decay, decay_biases, dropout, seed):
     """Checks the options; returns the training activations (dropout-wrapped) and the per-array decay flags."""
-    if clip_norm is not None:
-        positive_number(clip_norm, "clip_norm")
     hidden = len(net.g) - 1
-    ps = list(dropout) if isinstance(dropout, (list, tuple)) else [dropout] * hidden
-    if len(ps) != hidden:
-        raise ValueError(f"dropout must be one probability or one per hidden layer ({hidden}), got {dropout!r}")
-    ps = [drop_probability(p) for p in ps]
+    if isinstance(dropout, (list, tuple)):
+        if len(dropout) != hidden:
+            raise ValueError(f"dropout must be one probability or one per hidden layer ({hidden}), got {dropout!r}")
+        ps = [drop_probability(p, f"dropout[{l}]") for l, p in enumerate(dropout)]
+    else:
+        p = drop_probability(dropout)
+        if p > 0 and hidden == 0:
+            raise ValueError(f"dropout = {p:g} drops hidden units, and this net ({'-'.join(map(str, net.sizes))}) "
+                             f"has no hidden layer; leave dropout at 0")
+        ps = [p] * hidden
     drop_rng = np.random.default_rng([seed, 1])
     g_train = [_dropout(g_l, p, drop_rng) if p > 0 else g_l for g_l, p in zip(net.g, ps)] + net.g[hidden:]
     l2_penalty([], weight_decay)                           # checks weight_decay >= 0
-    decay = [True] * len(net.weights) + [bool(decay_biases)] * len(net.biases)
+    decay = [True] * len(net.weights) + [decay_biases] * len(net.biases)
     return g_train, decay
 
 
@@ -129,7 +166,8 @@ def train(net, X, Y, lr=None, epochs=None, batch_size=None, momentum=0.0, seed=0
         ``callback(epoch, net, history)`` after every epoch (and once with epoch 0 before training);
         return ``True`` to stop early.
     validation : tuple or None
-        ``(X_val, Y_val)`` whose loss is recorded each epoch in ``history.val_loss``.
+        ``(X_val, Y_val)`` whose loss is recorded each epoch in ``history.val_loss``, checked like ``X`` and ``Y``
+        (errors name X_val and Y_val); a validation loss that overflows already at epoch 0 is a ValueError.
     progress : bool
         Print the loss at ten evenly spaced epochs (for cells that run longer than a second).
     optimizer : bplib.optim.Optimizer or None
@@ -148,9 +186,13 @@ def train(net, X, Y, lr=None, epochs=None, batch_size=None, momentum=0.0, seed=0
     dropout : float or list of float
         Drop probability :math:`p \\in [0, 1)` of the hidden units in training (inverted dropout, masks drawn
         from ``default_rng([seed, 1])``), one value for all hidden layers or one per hidden layer. The recorded
-        losses are evaluated without dropout.
+        losses are evaluated without dropout. A net without hidden layers refuses ``dropout > 0``.
     clip_norm : float or None
         Clip every minibatch gradient to this global norm (:func:`bplib.regularization.clip_by_global_norm`).
+
+    A loss that overflows at epoch 0, before any update, is a ValueError naming the layer (the data or the weights
+    are too large, not the learning rate); one that overflows later stops training with a
+    :class:`DivergenceWarning` that points at the line that called ``train`` (or ``net.train``).
 
     ``history.batch_loss`` holds each minibatch's training objective (with dropout and the L2 penalty),
     ``history.grad_norm`` the global norm of each minibatch gradient before clipping; ``history.loss`` and
@@ -163,7 +205,12 @@ def train(net, X, Y, lr=None, epochs=None, batch_size=None, momentum=0.0, seed=0
     lr = _check_update_rule(lr, momentum, optimizer, schedule)
     validation = _check_run(net, callback, validation)
     seed = seed_value(seed)
-    g_train, decay = _regularization(net, weight_decay, decay_biases, dropout, clip_norm, seed)
+    progress, decay_biases = flag(progress, "progress"), flag(decay_biases, "decay_biases")
+    if clip_norm is not None:
+        clip_norm = positive_number(clip_norm, "clip_norm")
+    g_train, decay = _regularization(net, weight_decay, decay_biases, dropout, seed)
+    if Y is None:
+        raise TypeError(f"train needs the targets Y, an array of shape (N, {net.sizes[-1]}), got None")
     X, Y = net.check_data(X, Y)
     n = len(X)
     if batch_size is None:
@@ -181,7 +228,13 @@ def train(net, X, Y, lr=None, epochs=None, batch_size=None, momentum=0.0, seed=0
                 history.val_loss.append(net._loss(*validation))
         history.examples_seen.append(seen)
         if not np.isfinite(history.loss[-1]):
+            if epoch == 0:                                 # before any update: the data or the weights overflow
+                net.loss(X, Y)                             # raises the overflow error that names the layer
             return diverged(epoch)
+        if epoch == 0 and validation is not None and not np.isfinite(history.val_loss[0]):
+            raise ValueError(f"the validation loss overflows before training (epoch 0): X_val or the weights are "
+                             f"too large (largest |X_val| = {np.abs(validation[0]).max():.3g}); scale the inputs "
+                             f"down")
         if progress and (epoch == epochs or epoch % max(1, epochs // 10) == 0):
             print(f"epoch {epoch:>{len(str(epochs))}}/{epochs}  loss {history.loss[-1]:.4g}")
         return callback is not None and _stop_requested(callback(epoch, net, history))
@@ -191,7 +244,7 @@ def train(net, X, Y, lr=None, epochs=None, batch_size=None, momentum=0.0, seed=0
         rate = f"lr = {lr:g}" if optimizer is None else f"{type(optimizer).__name__}'s lr = {optimizer.lr:g}"
         warnings.warn(f"diverged at epoch {epoch}: the loss overflowed (it is {history.loss[-1]}); lower the learning "
                       f"rate ({rate}). Training stopped; history holds the losses so far.", DivergenceWarning,
-                      stacklevel=4)
+                      stacklevel=_stacklevel_outside_bplib())
         return True
 
     if record(0, 0):
@@ -204,18 +257,19 @@ def train(net, X, Y, lr=None, epochs=None, batch_size=None, momentum=0.0, seed=0
         order = np.arange(n) if batch_size == n else rng.permutation(n)
         for start in range(0, n, batch_size):
             idx = order[start:start + batch_size]
-            with np.errstate(over="ignore", invalid="ignore"):
+            with np.errstate(over="ignore", invalid="ignore"):   # an overflow is caught by record(): divergence
                 value, nabla_w, nabla_b = objective(net, X[idx], Y[idx], weight_decay, decay_biases, g_train)
+                grads = nabla_w + nabla_b
+                norm = _global_norm(grads)
+                if clip_norm is not None:
+                    _clip(grads, clip_norm, norm)
+                if optimizer is not None:
+                    optimizer.step(params, grads, decay)
+                else:
+                    for p, grad, v_p in zip(params, grads, v):    # lr, momentum and the arrays are checked above
+                        _heavy_ball_step(p, grad, v_p, lr, momentum)
             history.batch_loss.append(value)
-            grads = nabla_w + nabla_b
-            history.grad_norm.append(global_norm(grads))
-            if clip_norm is not None:
-                clip_by_global_norm(grads, clip_norm)
-            if optimizer is not None:
-                optimizer.step(params, grads, decay)
-            else:
-                for p, grad, v_p in zip(params, grads, v):
-                    heavy_ball_step(p, grad, v_p, lr, momentum)
+            history.grad_norm.append(norm)
         if record(epoch, epoch * n):
             break
     if hasattr(callback, "on_train_end"):                  # e.g. EarlyStopping puts its best weights back
@@ -239,11 +293,19 @@ class EarlyStopping:
 
     def __init__(self, patience, restore_best=True):
         self.patience = int_at_least(patience, "patience", minimum=1)
-        self.restore_best = bool(restore_best)
+        self.restore_best = flag(restore_best, "restore_best")
         self.best_epoch, self.best_loss, self.stopped_epoch = None, np.inf, None
         self.best_params = None
 
     def __call__(self, epoch, net, history):
+        epoch = int_at_least(epoch, "epoch")
+        _check_net(net)
+        if not isinstance(history, History):
+            raise TypeError(f"history must be the run's bplib.train.History (EarlyStopping is train's callback), "
+                            f"got {type(history).__name__}")
+        if not history.loss:
+            raise ValueError("history holds no loss yet: EarlyStopping is train's callback(epoch, net, history), "
+                             "called after the loss of each epoch is recorded")
         if epoch == 0:                                     # a new run: forget the last one
             self.best_epoch, self.best_loss, self.stopped_epoch = None, np.inf, None
         loss = (history.val_loss or history.loss)[-1]

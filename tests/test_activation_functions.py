@@ -168,3 +168,89 @@ def test_softmax_backward_of_one_vector():
     z = np.array([0.5, -1.0, 2.0])
     a, c = A.softmax(z), np.array([1.0, 0.0, -1.0])
     np.testing.assert_allclose(A.softmax_backward(z, a, c), (np.diag(a) - np.outer(a, a)) @ c, rtol=1e-13)
+
+
+# ---------------------------------------------------------------- the public functions' contract: finite real z
+
+PUBLIC = [A.sigmoid, A.sigmoid_prime, A.tanh, A.tanh_prime, A.relu, A.relu_prime, A.linear, A.linear_prime,
+          A.softmax, A.log_softmax] + [A.get(name) for name in ALL]     # calling an Activation checks z too
+
+
+@pytest.mark.parametrize("fn", PUBLIC, ids=lambda f: getattr(f, "__name__", None) or f.name)
+@pytest.mark.parametrize("z, error, match", [
+    (None, TypeError, r"z must be an array of real numbers, got object values"),
+    ("abc", TypeError, r"z must be an array of real numbers, got <U3 values"),
+    ([["a", "b"]], TypeError, r"z must be an array of real numbers"),
+    (1 + 2j, TypeError, r"z must be an array of real numbers, got complex128 values"),
+    (np.array([[1 + 2j, 0]]), TypeError, r"z must be an array of real numbers, got complex128 values"),
+    (np.array([[1, 2]], dtype="M8[s]"), TypeError, r"z must be an array of real numbers, got datetime64"),
+    ([[1.0], [1.0, 2.0]], TypeError, r"z must be an array of real numbers, got list"),      # ragged
+    ([[10 ** 400, 0]], ValueError, r"z contains a number beyond the float64 range"),
+    ([[np.nan, 0.0]], ValueError, r"z contains NaN or inf; expected finite numbers"),
+    ([[np.inf, 0.0]], ValueError, r"z contains NaN or inf; expected finite numbers"),
+    ([[-np.inf, 0.0]], ValueError, r"z contains NaN or inf; expected finite numbers"),
+])
+def test_public_functions_refuse_what_is_not_a_finite_real(fn, z, error, match):
+    with pytest.raises(error, match=match):
+        fn(z)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_public_functions_equal_the_bare_formulas_backprop_calls(name, rng):
+    # the checked function (A.sigmoid, ...) and the Activation's unchecked forward give identical arrays
+    z = 3 * rng.standard_normal((4, 5))
+    np.testing.assert_array_equal(getattr(A, name)(z), A.get(name).forward(z))
+    np.testing.assert_array_equal(getattr(A, name)(z.tolist()), A.get(name).forward(z))   # lists too
+    assert getattr(A, name)(z).dtype == np.float64
+
+
+def test_ints_and_bools_are_read_as_floats():
+    np.testing.assert_array_equal(A.relu([3, -2]), [3.0, 0.0])
+    np.testing.assert_array_equal(A.relu_prime([True, False]), [1.0, 0.0])
+    np.testing.assert_array_equal(A.linear(np.array([1, 2], dtype=np.int8)), [1.0, 2.0])
+    assert A.tanh(0) == 0.0 and A.sigmoid(0) == 0.5 and A.linear_prime(7).shape == ()
+
+
+def test_the_activation_objects_forward_is_bare():
+    # backprop calls forward on every layer after MLP checked its input once: forward itself checks nothing
+    assert np.isnan(A.get("sigmoid").forward(np.array([np.nan]))[0])
+    with pytest.raises(ValueError, match=r"z contains NaN or inf"):
+        A.get("sigmoid")(np.array([np.nan]))                          # calling the object checks
+
+
+def test_softmax_of_logits_1e308_apart():
+    # z - max(z) = -2e308 rounds to -inf and e^-inf = 0: softmax is exactly (1, 0), with no warning
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(A.softmax([[1e308, -1e308]]), [[1.0, 0.0]])
+        np.testing.assert_array_equal(A.log_softmax([[1e308, 0.0]]), [[0.0, -1e308]])   # within range
+        # but log softmax = -2e308 is beyond float64
+        with pytest.raises(ValueError, match=r"overflow: log_softmax\(z\) is below -1.8e308 .*z from -1e\+308 "
+                                             r"to 1e\+308"):
+            A.log_softmax([[1e308, -1e308]])
+
+
+@pytest.mark.parametrize("z, a, grad_a, match", [
+    (np.zeros((2, 3)), np.zeros((2, 3)), np.zeros((1, 3)),
+     r"z, a and grad_a must have the same shape, got \(2, 3\), \(2, 3\) and \(1, 3\)"),
+    (np.zeros((2, 3)), np.zeros((1, 3)), np.zeros((2, 3)), r"z, a and grad_a must have the same shape"),
+    (np.zeros((3,)), np.zeros((2, 3)), np.zeros((2, 3)), r"z, a and grad_a must have the same shape"),
+    (np.zeros((2, 0)), np.zeros((2, 0)), np.zeros((2, 0)), r"softmax_backward needs at least one unit"),
+    (0.0, 1.0, 1.0, r"softmax_backward needs at least one unit"),
+])
+def test_softmax_backward_refuses_mismatched_shapes(z, a, grad_a, match):
+    with pytest.raises(ValueError, match=match):
+        A.softmax_backward(z, a, grad_a)
+
+
+@pytest.mark.parametrize("which, error, match", [
+    (0, ValueError, r"z contains NaN or inf"),
+    (1, ValueError, r"a contains NaN or inf"),
+    (2, TypeError, r"grad_a must be an array of real numbers"),
+])
+def test_softmax_backward_checks_each_argument(which, error, match):
+    args = [np.zeros((1, 2)), np.full((1, 2), 0.5), np.ones((1, 2))]
+    args[which] = [[np.nan, 0.0]] if which < 2 else [["a", "b"]]
+    with pytest.raises(error, match=match):
+        A.softmax_backward(*args)

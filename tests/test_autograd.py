@@ -1,6 +1,7 @@
 """bplib.autograd.Value: hand-derived examples, every op's local derivative, random expression graphs with
 shared subexpressions against central finite differences, and bad input."""
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -279,3 +280,73 @@ def test_zero_to_the_zero_and_children():
     a, b = Value(2.0), Value(3.0)
     c = a * b
     assert c.children == (a, b) and c.op == "*" and a.children == () and a.op == ""
+
+
+# ------------------------------------------------------------------ the one rule at the edges of the float range
+
+@pytest.mark.parametrize("build, x, message", [
+    (lambda x: x ** -1, 1e-200, r"the gradient through '\*\*-1' at its input 1e-200 overflows"),
+    (lambda x: 1 / x, 1e-200, r"the gradient through '\*\*-1' at its input 1e-200 overflows"),
+    (lambda x: x ** -0.5, 1e-300, r"the gradient through '\*\*-0.5' at its input 1e-300 overflows"),
+    (lambda x: x.log(), 1e-320, r"the gradient through 'log' at its input 9.99989e-321 overflows"),
+    (lambda x: (x * 1e300) * 1e300, 1e-300, r"the gradient through '\*' at its input 1e-300 overflows"),
+    # the first overflow in sweep order is named, not the input it then reaches through '*'
+    (lambda x: (x * 1.0) ** -1, 1e-200, r"the gradient through '\*\*-1' at its input 1e-200 overflows"),
+    # two finite contributions whose sum overflows: both users are named
+    (lambda x: x * 1e308 + x * 1e308, 1e-300, r"through '\*' and '\*' at its input 1e-300 overflows"),
+])
+def test_a_gradient_that_overflows_is_a_value_error_naming_the_op(build, x, message):
+    out = build(Value(x))
+    assert math.isfinite(out.data)
+    with pytest.raises(ValueError, match=message) as info:
+        out.backward()
+    assert type(info.value) is ValueError
+
+
+@pytest.mark.parametrize("x, k", [(1e-150, -1), (1e-154, -1.0), (1e-100, -2), (1e300, 1.0), (1e-300, 0.5)])
+def test_a_gradient_near_the_edge_is_exact(x, k):
+    # d(x^k)/dx = k x^(k-1): still finite here (1e300 for 1/x at 1e-150, 1e308 at 1e-154)
+    v = Value(x)
+    out = v ** k
+    out.backward()
+    assert v.grad == pytest.approx(k * x ** (k - 1), rel=1e-15)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: Value(10 ** 400), ValueError, r"data must be a finite real number, got a number beyond the float64 range"),
+    (lambda: Value(-10 ** 400), ValueError, r"data must be a finite real number, got a number beyond"),
+    (lambda: Value(Fraction(10 ** 400, 3)), ValueError, r"data must be a finite real number, got a number beyond"),
+    (lambda: Value(1.0) + 10 ** 400, ValueError, r"data must be a finite real number, got a number beyond"),
+    (lambda: 10 ** 400 * Value(1.0), ValueError, r"data must be a finite real number, got a number beyond"),
+    (lambda: Value(2.0) ** 10 ** 400, ValueError, r"exponent must be a finite number, got a number beyond the float64"),
+    (lambda: Value(-2.0) ** -10 ** 400, ValueError, r"exponent must be a finite number, got a number beyond"),
+    (lambda: Value(2.0) ** math.nan, ValueError, r"exponent must be a finite number, got nan"),
+    (lambda: Value(2.0) ** -math.inf, ValueError, r"exponent must be a finite number, got -inf"),
+    (lambda: Value(1e200) ** Fraction(2), ValueError, r"1e\+200 \*\* 2 overflows: the result is not a finite number"),
+    (lambda: Value(2.0) ** 10000, ValueError, r"2 \*\* 10000 overflows"),
+    (lambda: Value(1.0) / 1e-320, ValueError, r"9.99989e-321 \*\* -1 overflows"),
+    (lambda: Value(np.float64(1e308)) * np.float64(10.0), ValueError, r"1e\+308 \* 10 overflows"),
+    (lambda: Value(0.0) ** -0.5, ZeroDivisionError, r"0.0 \*\* -0.5 divides by zero"),
+    (lambda: Value(-8.0) ** 0.5, ValueError, r"-8.0 \*\* 0.5 is not a real number"),
+])
+def test_numbers_beyond_the_float_range_and_overflow(call, error, message):
+    with pytest.raises(error, match=message) as info:
+        call()
+    assert type(info.value) is error
+
+
+@pytest.mark.parametrize("data, expected", [(3, 3.0), (np.float64(2.5), 2.5), (np.float32(0.5), 0.5),
+                                            (Fraction(1, 4), 0.25), (10 ** 300, 1e300), (np.int64(-7), -7.0),
+                                            (-1.7e308, -1.7e308), (5e-324, 5e-324)])
+def test_data_is_a_plain_float(data, expected):
+    v = Value(data)
+    assert type(v.data) is float and v.data == expected
+
+
+def test_powers_with_other_exponent_types():
+    # a Fraction exponent is its float (2 ** 1/2 = √2); an int exponent of a negative base is allowed
+    v = Value(2.0)
+    out = v ** Fraction(1, 2)
+    out.backward()
+    assert out.data == math.sqrt(2) and v.grad == pytest.approx(0.5 / math.sqrt(2), rel=1e-15)
+    assert (Value(-2.0) ** 3).data == -8.0 and (Value(-2.0) ** np.int64(2)).data == 4.0

@@ -295,7 +295,7 @@ TRAIN_CASES = [
     (fit(callback=lambda e, n, h: "stop"), TypeError, r"callback must return True \(stop\), False or None"),
     (fit(validation=MOONS_X), TypeError, r"validation must be a pair \(X_val, Y_val\)"),
     (fit(validation=(MOONS_X, MOONS_Y, 1)), TypeError, r"validation must be a pair"),
-    (fit(validation=(MOONS_X, MOONS_Y[:5])), ValueError, r"Y must have shape \(N, K\) = \(20, 1\)"),
+    (fit(validation=(MOONS_X, MOONS_Y[:5])), ValueError, r"Y_val must have shape \(N, K\) = \(20, 1\)"),
     (fit(seed=-1), ValueError, r"seed must be a non-negative integer"),
     (fit(seed="0"), TypeError, r"seed must be a non-negative integer"),
     (fit(lr=0.0), ValueError, r"lr must be a finite number > 0"),

@@ -138,3 +138,44 @@ def test_nonfinite_start(x0):
 def test_grad_of_wrong_shape():
     with pytest.raises(ValueError, match=r"grad\(x\)"):
         gradient_descent(lambda x: np.zeros(3), [1.0, 2.0], 0.1, 3)
+
+
+BAD_INPUT = [
+    (dict(x0=[]), ValueError, r"x0 must be a number or a 1-D array \(a point\) with at least one .*\(0,\)"),
+    (dict(x0=np.ones((2, 1))), ValueError, r"x0 must be a number or a 1-D array .* got shape \(2, 1\)"),
+    (dict(x0=True), TypeError, r"x0 must be real numbers, got True/False"),
+    (dict(x0=np.array([True, False])), TypeError, r"x0 must be real numbers, got True/False"),
+    (dict(x0=[10 ** 400]), ValueError, r"x0 contains a number beyond the float64 range"),
+    (dict(grad=lambda x: True), TypeError, r"grad\(x\) must return an array of real .*, got True at step 1"),
+    (dict(grad=lambda x: None), TypeError,
+     r"grad\(x\) must return an array of real numbers shaped like x .* at step 1"),
+    (dict(grad=lambda x: [1j, 0]), TypeError,
+     r"grad\(x\) must return an array of real numbers shaped like x .* at step 1"),
+    (dict(grad=lambda x: [10 ** 400, 0.0]), ValueError, r"grad\(x\) returned a number beyond the float64 .*\(step 1\)"),
+    (dict(grad=lambda x: np.inf * x), ValueError,
+     r"grad\(x\) returned .*\(NaN or inf\) at the finite point .*\(step 1\)"),
+    (dict(grad=lambda x: 2 * x if x[0] > 0.3 else np.nan * x), ValueError,
+     r"grad\(x\) returned \[nan nan\] \(NaN or inf\) .*\(step 3\)"),
+    (dict(steps=2 ** 63), ValueError, r"steps must be a number of steps numpy can allocate a path for"),
+    (dict(steps=10 ** 30), ValueError, r"steps must be a number of steps numpy can allocate a path for"),
+]
+
+
+@pytest.mark.parametrize("change, error, match", BAD_INPUT, ids=range(len(BAD_INPUT)))
+def test_bad_start_gradient_and_steps(change, error, match):
+    args = dict(grad=bowl_grad, x0=[1.0, 2.0], lr=0.25, steps=3)
+    args.update(change)
+    with pytest.raises(error, match=match):
+        gradient_descent(**args)
+
+
+def test_an_overflowing_gradient_is_divergence_not_an_error():
+    # x_1 = 3 - 0.5 * 2 * 3³ = -24, x_2 = -24 + 24³, ...; the cubic's gradient overflows at a finite x (inf), then x does (inf, then nan)
+    path = gradient_descent(lambda x: 2 * x ** 3, [3.0], 0.5, 8)
+    np.testing.assert_array_equal(path[:3, 0], [3.0, -24.0, -24.0 + 24.0 ** 3])
+    assert path.shape == (9, 1) and np.isnan(path[-1, 0])
+
+
+def test_a_scalar_gradient_for_one_coordinate_and_a_numpy_start():
+    path = gradient_descent(lambda x: 2.0 * float(x[0]), np.float32(1.0), 0.25, 2)
+    np.testing.assert_array_equal(path, [[1.0], [0.5], [0.25]])

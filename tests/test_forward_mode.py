@@ -1,6 +1,7 @@
 """bplib.forward_mode: dual numbers against hand-derived derivatives, finite differences and reverse mode
 (Value); the operation counts against hand counts; path counting; bad input."""
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -189,3 +190,80 @@ def test_bad_input():
         derivative_costs(lambda p: [], [1.0])
     with pytest.raises(TypeError, match="Value"):
         count_paths(1.0, Value(1.0))
+
+
+# ------------------------------------------------------------------ Value's rule for what is not a number
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: Dual(math.nan), ValueError, r"value must be a finite real number, got nan"),
+    (lambda: Dual(1.0, math.inf), ValueError, r"tangent must be a finite real number, got inf"),
+    (lambda: Dual(10 ** 400), ValueError, r"value must be a finite real number, got a number beyond the float64"),
+    (lambda: Dual(1.0, -10 ** 400), ValueError, r"tangent must be a finite real number, got a number beyond"),
+    (lambda: Dual(True), TypeError, r"value must be a real number, got True"),
+    (lambda: Dual(1.0, "1"), TypeError, r"tangent must be a real number, got '1'"),
+    (lambda: Dual(1.0) * math.nan, ValueError, r"value must be a finite real number, got nan"),
+    (lambda: Dual(1e200) * 1e200, ValueError, r"1e\+200 \* 1e\+200 overflows: the result is not a finite number"),
+    (lambda: Dual(1e308) + 1e308, ValueError, r"1e\+308 \+ 1e\+308 overflows"),
+    (lambda: Dual(1000.0).exp(), ValueError, r"exp\(1000\) overflows"),
+    (lambda: Dual(2.0) ** 10000, ValueError, r"2 \*\* 10000 overflows"),
+    (lambda: Dual(1.0) / 1e-320, ValueError, r"9.99989e-321 \*\* -1 overflows"),
+    (lambda: Dual(1.0, 1e308) + Dual(1.0, 1e308), ValueError, r"the derivative of 1 \+ 1 overflows"),
+    (lambda: Dual(1.0, 1e308) * Dual(2.0, 1e308), ValueError, r"the derivative of 1 \* 2 overflows"),
+    (lambda: Dual(1e-200, 1.0) ** -1, ValueError, r"the derivative of 1e-200 \*\* -1 overflows"),
+    (lambda: Dual(700.0, 1e100).exp(), ValueError, r"the derivative of exp\(700\) overflows"),
+    (lambda: Dual(1e-320, 1.0).log(), ValueError, r"the derivative of log\(9.99989e-321\) overflows"),
+    (lambda: Dual(2.0) ** math.inf, ValueError, r"exponent must be a finite number, got inf"),
+    (lambda: Dual(2.0) ** math.nan, ValueError, r"exponent must be a finite number, got nan"),
+    (lambda: Dual(2.0) ** 10 ** 400, ValueError, r"exponent must be a finite number, got a number beyond"),
+    (lambda: Dual(2.0) ** True, TypeError, r"exponent must be a plain number \(int or float\), got bool"),
+    (lambda: Dual(-8.0) ** Fraction(1, 3), ValueError, r"-8.0 \*\* 1/3 is not a real number"),
+    (lambda: Dual(1.0) / 0, ZeroDivisionError, r"division by zero: 1 / 0"),
+    (lambda: Dual(3.0) / Dual(0.0, 1.0), ZeroDivisionError, r"division by zero: 3 / 0"),
+    (lambda: 2 / Dual(0.0), ZeroDivisionError, r"division by zero: 2 / 0"),
+    (lambda: jvp(lambda p: p[0] * 1e200 * 1e200, [1.0], [1.0]), ValueError, r"1e\+200 \* 1e\+200 overflows"),
+    (lambda: gradient_forward(lambda p: (p[0] * 1e300) * 1e300, [1e-300]), ValueError,
+     r"the derivative of 1 \* 1e\+300 overflows"),
+])
+def test_dual_follows_values_rule(call, error, message):
+    with pytest.raises(error, match=message) as info:
+        call()
+    assert type(info.value) is error
+
+
+@pytest.mark.parametrize("op, value, tangent", [
+    (lambda: Dual(1e154, 1.0) * 1e154, 1e308, 1e154),               # just inside the range: exact
+    (lambda: Dual(1e308, 1.0) + -1e308, 0.0, 1.0),
+    (lambda: Dual(709.0, 1.0).exp(), math.exp(709.0), math.exp(709.0)),
+    (lambda: Dual(1e-154, 1.0) ** -1, 1e154, -1e308),
+    (lambda: Dual(1e-300, 1.0).log(), math.log(1e-300), 1e300),
+    (lambda: Dual(5e-324, 1.0) ** 1, 5e-324, 1.0),
+    (lambda: Dual(10 ** 300, 3), 1e300, 3.0),
+    (lambda: 1.0 / Dual(4.0, 1.0), 0.25, -1 / 16),
+])
+def test_dual_at_the_edges_of_the_range(op, value, tangent):
+    d = op()
+    assert d.value == pytest.approx(value, rel=1e-15) and d.tangent == pytest.approx(tangent, rel=1e-15)
+    assert type(d.value) is float and type(d.tangent) is float
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: jvp(neuron, [], []), ValueError, r"x must not be empty, got shape \(0,\)"),
+    (lambda: jvp(neuron, [1.0, 2.0, 3.0], [True, False, False]), TypeError,
+     r"v must be an array of real numbers, got bool"),
+    (lambda: jvp(neuron, [True, False, True], [1.0, 0.0, 0.0]), TypeError,
+     r"x must be an array of real numbers, got bool"),
+    (lambda: jvp("f", [1.0], [1.0]), TypeError, r"f must be a callable f\(list of Dual\) -> Dual, got str"),
+    (lambda: jvp(neuron, [1.0, 2.0, np.nan], [1.0, 0.0, 0.0]), ValueError, r"x contains NaN or inf"),
+    (lambda: gradient_forward("f", []), TypeError, r"f must be a callable f\(list of Dual\) -> Dual, got str"),
+    (lambda: gradient_forward(neuron, []), ValueError, r"x must not be empty"),
+    (lambda: gradient_forward(lambda p: p[0], [True, False]), TypeError,
+     r"x must be an array of real numbers, got bool"),
+    (lambda: gradient_forward(neuron, 1.0), ValueError, r"x must be a vector, got shape \(\)"),
+    (lambda: derivative_costs(lambda p: p[0], []), ValueError, r"x must not be empty"),
+    (lambda: derivative_costs(lambda p: p[0], [True]), TypeError, r"x must be an array of real numbers, got bool"),
+    (lambda: derivative_costs(lambda p: p[0], [[1.0]]), ValueError, r"x must be a vector, got shape \(1, 1\)"),
+])
+def test_bad_points_and_functions(call, error, message):
+    with pytest.raises(error, match=message) as info:
+        call()
+    assert type(info.value) is error

@@ -1,5 +1,6 @@
 """bplib.gradcheck: finite differences, the relative error, and check_mlp (including that it catches bugs)."""
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -108,3 +109,94 @@ def test_bad_input():
         mlp_numerical_gradients(MLP([1, 1], ["linear"], "mse"), np.zeros((1, 1)), np.zeros((1, 1)), h=-1)
     with pytest.raises(ValueError, match="x contains NaN or inf"):
         numerical_gradient(lambda v: 0.0, [np.nan])
+
+
+# ------------------------------------------------------------------ extreme but valid values
+
+@pytest.mark.parametrize("seed, shape", [(0, (1,)), (1, (5,)), (2, (3, 4)), (3, (100,)), (4, ())])
+def test_relative_error_is_the_plain_formula_to_the_last_bit(seed, shape):
+    # the power-of-two scaling is exact: ordinary gradients give exactly ‖a - n‖ / (‖a‖ + ‖n‖), |a - n| / max
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal(shape)
+    n = a * (1 + 1e-6 * rng.standard_normal(shape))
+    plain = np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n))
+    assert relative_error(a, n) == plain
+    np.testing.assert_array_equal(elementwise_relative_error(a, n), np.abs(a - n) / np.maximum(np.abs(a), np.abs(n)))
+
+
+@pytest.mark.parametrize("power", [-1070, -900, -500, 500, 900, 1020])
+def test_relative_error_does_not_depend_on_the_scale(power, rng):
+    # relative_error(2^p a, 2^p n) = relative_error(a, n) exactly: no square underflows (1e-300) or overflows
+    a, n = rng.standard_normal(4), rng.standard_normal(4)
+    if power < -1000:                                      # 2^-1070 a: subnormal, so only a few bits of a survive
+        a, n = np.round(a * 8) / 8 + 4, np.round(n * 8) / 8 - 4
+    assert relative_error(np.ldexp(a, power), np.ldexp(n, power)) == relative_error(a, n)
+
+
+@pytest.mark.parametrize("a, n, expected", [
+    ([1e-200], [2e-200], 1 / 3),                   # the squares underflow: the plain formula gives 0
+    ([1e200], [2e200], 1 / 3),                     # the squares overflow: the plain formula gives nan
+    ([5e-324], [1e-323], 1 / 3),                   # the smallest subnormals
+    ([1.7e308], [-1.7e308], 1.0),                  # a - n overflows
+    ([1.0], [-1.0], 1.0),
+    ([1.0, 1e-170], [1.0, 2e-170], 0.5e-170),      # the difference's square underflows
+    ([0.0, 0.0], [0.0, 0.0], 0.0),
+])
+def test_relative_error_at_extreme_values(a, n, expected):
+    assert relative_error(a, n) == pytest.approx(expected, rel=1e-15, abs=0)
+
+
+def test_elementwise_relative_error_at_extreme_values():
+    a = [1.5e308, -1.7e308, 1e-320, 3.0, 0.0, 1e308]
+    n = [-1.5e308, 1.7e308, 2e-320, 3.0, 0.0, -1e308]
+    np.testing.assert_allclose(elementwise_relative_error(a, n), [2.0, 2.0, 0.5, 0.0, 0.0, 2.0], rtol=1e-15)
+
+
+@pytest.mark.parametrize("x, h, rtol", [
+    ([1e300], 1e290, 1e-5),                      # large x, a step it can hold (x ± h rounded to ulp(x) = 1.5e284)
+    ([1.0], 2.3e-16, 0.05),                      # 1 ± h both differ from 1: (2 · 2.2e-16) / (2 · 2.3e-16) = 0.965
+    ([-1e308, 1e308], 1e300, 1e-5),
+])
+def test_numerical_gradient_at_extreme_but_valid_steps(x, h, rtol):
+    # f = Σ x: the gradient is 1 everywhere, up to the rounding of x ± h
+    g = numerical_gradient(lambda v: float(v.sum()), x, h=h)
+    np.testing.assert_allclose(g, 1.0, rtol=rtol)
+    assert g.shape == np.shape(x)
+
+
+# ------------------------------------------------------------------ bad input
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: relative_error([], []), ValueError, r"analytic gradient must not be empty, got shape \(0,\)"),
+    (lambda: elementwise_relative_error([1.0], np.zeros((1, 0))[0]), ValueError, r"numeric gradient must not be empty"),
+    (lambda: relative_error([True], [1.0]), TypeError, r"analytic gradient must be an array of real numbers, got bool"),
+    (lambda: relative_error([1.0], np.array([False])), TypeError, r"numeric gradient must be an array of real numbers"),
+    (lambda: elementwise_relative_error(True, 1.0), TypeError, r"analytic gradient must be an array of real numbers"),
+    (lambda: relative_error(["1"], [1.0]), TypeError, r"analytic gradient must be an array of real numbers"),
+    (lambda: relative_error([1.0], [[1.0, 2.0], [3.0]]), TypeError, r"numeric gradient must be an array of real"),
+    (lambda: relative_error([10 ** 400], [1.0]), ValueError, r"analytic gradient contains a number beyond the float64"),
+    (lambda: relative_error(None, [1.0]), ValueError, r"analytic gradient contains NaN or inf \(or is None\)"),
+    (lambda: numerical_gradient(lambda v: 1.0, []), ValueError, r"x must not be empty, got shape \(0,\)"),
+    (lambda: numerical_gradient(lambda v: 1.0, [True, False]), TypeError,
+     r"x must be an array of real numbers, got bool"),
+    (lambda: numerical_gradient(lambda v: 10 ** 400, [1.0]), ValueError,
+     r"f\(x\) returned a number beyond the float64 range at x = \[1.00001\]"),
+    (lambda: numerical_gradient(lambda v: Fraction(10 ** 400, 3), [1.0]), ValueError,
+     r"f\(x\) returned a number beyond the float64 range"),
+    (lambda: numerical_gradient(lambda v: 0.0, [1e308], h=1e308), ValueError,
+     r"h = 1e\+308 is too large for x \(largest \|x\| = 1e\+308\): x ± h overflows"),      # x + h overflows
+    (lambda: numerical_gradient(lambda v: 0.0, [-1e308], h=1e308), ValueError, r"h = 1e\+308 is too large"),  # x - h
+    (lambda: numerical_gradient(lambda v: 0.0, [1.0], h=1e-16), ValueError,
+     r"h = 1e-16 is too small for x \(largest \|x\| = 1\): x ± h rounds to x"),           # only 1 + h == 1
+    (lambda: numerical_gradient(lambda v: 0.0, [-1.0], h=1e-16), ValueError, r"h = 1e-16 is too small"),  # -1 - h
+    (lambda: numerical_gradient(lambda v: 0.0, [0.0, 1e12]), ValueError, r"h = 1e-05 is too small for x"),
+    (lambda: numerical_gradient(lambda v: 1.5e308 if v[0] > 0 else -1.5e308, [0.0]), ValueError,
+     r"the finite-difference gradient overflows: .* beyond the float64 range for h = 1e-05"),
+    (lambda: check_mlp("net", np.zeros((2, 3)), np.zeros((2, 2))), TypeError, r"net must be a bplib.MLP, got str"),
+    (lambda: mlp_numerical_gradients(None, np.zeros((2, 3)), np.zeros((2, 2))), TypeError,
+     r"net must be a bplib.MLP, got NoneType"),
+])
+def test_bad_input_is_refused(call, error, message):
+    with pytest.raises(error, match=message) as info:
+        call()
+    assert type(info.value) is error

@@ -71,3 +71,49 @@ def test_unknown_init_lists_the_valid_ones():
         I.get("glorot")
     with pytest.raises(ValueError, match=r"init.*'he'"):
         MLP([2, 1], ["sigmoid"], "mse", init="kaiming")
+
+
+# ---------------------------------------------------------------- bad arguments
+
+@pytest.mark.parametrize("name", sorted(STD))
+@pytest.mark.parametrize("fans, error, match", [
+    ((0, 3), ValueError, r"fan_in must be an integer >= 1, got 0"),        # he: 2/0, xavier(0, 0): 2/0
+    ((0, 0), ValueError, r"fan_in must be an integer >= 1, got 0"),
+    ((3, 0), ValueError, r"fan_out must be an integer >= 1, got 0"),
+    ((-2, 3), ValueError, r"fan_in must be an integer >= 1, got -2"),
+    ((2, -1), ValueError, r"fan_out must be an integer >= 1, got -1"),
+    ((2.5, 2), TypeError, r"fan_in must be an integer >= 1, got 2.5"),
+    ((2, 2.0), TypeError, r"fan_out must be an integer >= 1, got 2.0"),
+    ((True, True), TypeError, r"fan_in must be an integer >= 1, got True"),
+    (("3", 2), TypeError, r"fan_in must be an integer >= 1, got '3'"),
+    ((2, None), TypeError, r"fan_out must be an integer >= 1, got None"),
+    ((2 ** 30, 2 ** 30), ValueError, r"fan_in × fan_out = 1073741824 × 1073741824 weights do not fit in one numpy "
+                                     r"array \(at most 1152921504606846975 float64 entries\)"),
+    ((10 ** 30, 1), ValueError, r"fan_in × fan_out = .* do not fit in one numpy array"),
+])
+def test_bad_fans(name, fans, error, match):
+    with pytest.raises(error, match=match):
+        I.get(name)(*fans, np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("name", sorted(STD))
+def test_the_largest_possible_array_reaches_numpy(name):
+    # 2⁶⁰ − 1 entries is the most an array can have: not refused here, numpy raises its own MemoryError
+    with pytest.raises(MemoryError):
+        I.get(name)(2 ** 30 - 1, 2 ** 30 + 1, np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("name", sorted(STD))
+@pytest.mark.parametrize("rng", [None, 0, "rng"])
+def test_bad_rng(name, rng):
+    with pytest.raises(TypeError, match=r"rng must be a numpy random Generator, e.g. np.random.default_rng\(0\), "
+                                        r"got " + repr(rng).replace("(", r"\(")):
+        I.get(name)(2, 3, rng)
+
+
+@pytest.mark.parametrize("name", sorted(STD))
+def test_numpy_ints_and_legacy_generators_are_accepted(name):
+    np.testing.assert_array_equal(I.get(name)(np.int64(4), np.int32(6), np.random.default_rng(1)),
+                                  I.get(name)(4, 6, np.random.default_rng(1)))
+    assert I.get(name)(1, 1, np.random.RandomState(0)).shape == (1, 1)
+    assert I.get(name)(2, 3, np.random).shape == (2, 3)       # numpy's module-level generator has one too

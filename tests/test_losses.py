@@ -1,6 +1,7 @@
 """bplib.losses: the definitions (by hand), every gradient and output delta against finite differences, the
 fused logit paths against the generic chain rule, and stability for logits of ±1000."""
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -68,8 +69,10 @@ def test_loss_gradient_matches_finite_differences(name, shape, rng):
     assert gradcheck(lambda v: loss(v, y), lambda v: grad(v, y), a) <= TOL
 
 
-@pytest.mark.parametrize("act, loss", VALID)
-@pytest.mark.parametrize("shape", [(1, 1), (1, 4), (5, 3)])
+# softmax over one unit is refused (test_output_delta_refuses_softmax_over_one_unit)
+@pytest.mark.parametrize("act, loss, shape", [(act, loss, shape) for act, loss in VALID
+                                              for shape in [(1, 1), (1, 4), (5, 3)]
+                                              if not (act == "softmax" and shape[1] == 1)])
 def test_output_delta_matches_finite_differences(act, loss, shape, rng):
     # δ = ∂L/∂z for L(g(z), y): fused or generic, it must be the derivative of the loss of the activation.
     forward = A.get(act).forward
@@ -195,3 +198,95 @@ def test_sigmoid_cross_entropy_delta_keeps_its_precision_for_large_logits(z):
     zz, y = np.array([[z]]), np.array([[1.0]])
     _, delta = L.output_delta("cross_entropy", "sigmoid", zz, A.sigmoid(zz), y)
     assert delta[0, 0] == pytest.approx(-1.0 / (1.0 + math.exp(z)), rel=1e-13)
+
+
+# ---------------------------------------------------------------- overflow, empty outputs, softmax over one unit
+
+@pytest.mark.parametrize("name, a, y", [
+    ("sse", [[1e200]], [[0.0]]),                 # (1e200)² = 1e400
+    ("half_sse", [[0.0, 2e154]], [[0.0, 0.0]]),  # ½ (2e154)² = 2e308
+    ("mse", [[1e308]], [[-1e308]]),              # a - y = 2e308
+    ("mse", [[1e154] * 4], [[-1e154] * 4]),      # each (2e154)² = 4e308
+])
+def test_a_loss_beyond_float64_is_an_error_not_inf(name, a, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")             # and no raw RuntimeWarning on the way
+        with pytest.raises(ValueError, match=rf"overflow: {name}\(a, y\) is beyond the float64 range .*largest "
+                                             rf"\|a\| = .*largest \|y\| = "):
+            L.LOSSES[name](a, y)
+
+
+@pytest.mark.parametrize("name, a, y", [("sse", [[1e308]], [[-1e308]]), ("half_sse", [[1e308]], [[-1e308]]),
+                                        ("mse", [[1e308]], [[-1e308]])])
+def test_a_gradient_beyond_float64_is_an_error_not_inf(name, a, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=rf"overflow: the gradient of {name} is beyond the float64 range"):
+            L.LOSSES[name].gradient(a, y)
+
+
+@pytest.mark.parametrize("name, value, gradient", [("sse", 1.69e308, 1.7e308), ("half_sse", 0.845e308, 0.85e308),
+                                                   ("mse", 1.69e308, 1.7e308)])
+def test_the_largest_finite_results_are_returned(name, value, gradient):
+    # just inside the range (max 1.797e308): (1.3e154)² = 1.69e308 and 2·0.85e308 = 1.7e308 are returned
+    assert L.LOSSES[name]([[1.3e154]], [[0.0]]) == pytest.approx(value, rel=1e-15)
+    assert L.LOSSES[name].gradient([[0.85e308]], [[0.0]])[0, 0] == pytest.approx(gradient, rel=1e-15)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("which", ["__call__", "gradient"])
+def test_no_outputs_k_0_is_refused(name, which):
+    with pytest.raises(ValueError, match=r"a and y must hold at least one output \(K >= 1\), got shape \(2, 0\)"):
+        getattr(L.LOSSES[name], which)(np.zeros((2, 0)), np.zeros((2, 0)))
+    assert np.isfinite(getattr(L.LOSSES[name], which)(np.full((2, 1), 0.5), np.ones((2, 1)))).all()   # K = 1 is fine
+
+
+@pytest.mark.parametrize("loss", ["cross_entropy", "mse", "half_sse"])
+def test_output_delta_refuses_softmax_over_one_unit(loss):
+    # like MLP: softmax over one unit is always 1 (here the loss would be 0 and δ = 0 whatever z is)
+    with pytest.raises(ValueError, match=r"g is softmax over K = 1 unit \(z has shape \(2, 1\)\): softmax needs at "
+                                         r"least 2 units"):
+        L.output_delta(loss, "softmax", np.zeros((2, 1)), np.ones((2, 1)), np.ones((2, 1)))
+    z = np.array([[0.0, np.log(3.0)]])             # K = 2 is fine: a = (1/4, 3/4)
+    value, delta = L.output_delta(loss, "softmax", z, A.softmax(z), np.array([[0.0, 1.0]]))
+    assert np.isfinite(value) and delta.shape == (1, 2)
+    # sigmoid over one unit is fine
+    assert np.isfinite(L.output_delta(loss, "sigmoid", np.zeros((2, 1)), np.full((2, 1), 0.5), np.ones((2, 1)))[0])
+
+
+def test_softmax_cross_entropy_at_logits_1e308_apart():
+    # z = (1e308, -1e308): log softmax = (0, -2e308 -> -inf). With y = (1, 0) the loss is exactly 0 (0·log a is
+    # 0, not 0·(-inf) = NaN); a second row adds -log(3/4), so the mean over N = 2 rows is log(4/3)/2.
+    z = np.array([[1e308, -1e308], [0.0, np.log(3.0)]])
+    y = np.array([[1.0, 0.0], [0.0, 1.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value, delta = L.output_delta("cross_entropy", "softmax", z, A.softmax(z), y)
+    assert value == pytest.approx(math.log(4 / 3) / 2, rel=1e-15)
+    np.testing.assert_allclose(delta, (A.softmax(z) - y) / 2, rtol=1e-15)
+    value, _ = L.output_delta("cross_entropy", "softmax", z[:1], A.softmax(z[:1]), y[:1])
+    assert value == 0.0
+    # y on the -inf logit: the true loss, about 2e308, is beyond float64: refused, not inf
+    with pytest.raises(ValueError, match=r"overflow: the loss or delta of 'cross_entropy' with 'softmax' is beyond "
+                                         r"the float64 range .*largest \|z\| = 1e\+308"):
+        L.output_delta("cross_entropy", "softmax", z[:1], A.softmax(z[:1]), y[:1, ::-1])
+
+
+@pytest.mark.parametrize("loss, g", [("sse", "linear"), ("half_sse", "relu"), ("mse", "linear")])
+def test_output_delta_by_name_refuses_overflow(loss, g):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=rf"overflow: the loss or delta of '{loss}' with '{g}'"):
+            L.output_delta(loss, g, [[1e308]], [[1e308]], [[-1e308]])
+
+
+@pytest.mark.parametrize("z, error, match", [
+    ("a", TypeError, r"z must be an array of real numbers"),
+    (None, TypeError, r"z must be an array of real numbers"),
+    ([1 + 2j], TypeError, r"z must be an array of real numbers"),
+    ([np.nan], ValueError, r"z contains NaN or inf"),
+    ([np.inf], ValueError, r"z contains NaN or inf"),
+])
+def test_softplus_refuses_what_is_not_a_finite_real(z, error, match):
+    with pytest.raises(error, match=match):
+        L.softplus(z)

@@ -512,3 +512,141 @@ def test_an_overflowing_z_is_named_even_when_g_of_it_is_finite(g):
     net.weights[0][...] = 1.0
     with pytest.raises(ValueError, match=r"overflow in layer 1: z\^1"):
         net.forward_all(np.full((2, 3), 1e308))
+
+
+# ---------------------------------------------------------------- attributes replaced after construction
+
+TANH = A.get("tanh")
+
+
+@pytest.mark.parametrize("g", [[], ["tanh"], None, (TANH, A.get("sigmoid")), [TANH, TANH, TANH], [TANH, "sigmoid"]])
+def test_a_replaced_g_is_checked_at_every_public_call(net, g):
+    net.g = g
+    match = r"net.g must be a list of one Activation per layer \(2 for sizes \[3, 4, 2\]"
+    for call in (lambda: net.forward(GOOD_X), lambda: net.loss(GOOD_X, GOOD_Y),
+                 lambda: net.loss_and_gradients(GOOD_X, GOOD_Y), lambda: net.check_data(GOOD_X), net.copy):
+        with pytest.raises(TypeError, match=match):
+            call()
+
+
+@pytest.mark.parametrize("loss_fn", ["mse", None, A.get("tanh")])
+def test_a_replaced_loss_fn_is_checked(net, loss_fn):
+    net.loss_fn = loss_fn
+    for call in (lambda: net.loss(GOOD_X, GOOD_Y), lambda: net.backprop(GOOD_X, GOOD_Y), net.copy):
+        with pytest.raises(TypeError, match=r"net.loss_fn must be a Loss \(e.g. bplib.losses.get\('mse'\)\), got"):
+            call()
+
+
+def test_a_replaced_g_or_loss_must_follow_the_constructor_rules():
+    from bplib import losses
+    net = MLP([3, 2], ["softmax"], "cross_entropy")
+    net.g = [A.get("relu")]                                   # the log of a relu output
+    with pytest.raises(ValueError, match=r"loss 'cross_entropy' takes log of the output.*got 'relu'"):
+        net.forward(GOOD_X)
+    net = MLP([3, 1], ["sigmoid"], "mse")
+    net.g = [A.get("softmax")]                                # softmax over one unit
+    with pytest.raises(ValueError, match=r"g\[0\] is softmax over sizes\[1\] = 1 unit"):
+        net.loss(GOOD_X, np.zeros((5, 1)))
+    net = MLP([3, 2], ["softmax"], "mse")
+    net.loss_fn = losses.binary_cross_entropy
+    with pytest.raises(ValueError, match=r"'binary_cross_entropy' with a softmax output is not supported"):
+        net.copy()
+
+
+def test_a_valid_replacement_is_used(rng):
+    net = MLP([3, 2], ["tanh"], "mse")
+    X = rng.standard_normal((4, 3))
+    net.g = [A.get("relu")]
+    np.testing.assert_array_equal(net.forward(X), np.maximum(X @ net.weights[0], 0.0))
+    from bplib import losses
+    net.loss_fn = losses.sse                                   # sse = N·K · mse of the same outputs
+    Y = rng.standard_normal((4, 2))
+    assert net.loss(X, Y) == pytest.approx(np.sum((np.maximum(X @ net.weights[0], 0.0) - Y) ** 2), rel=1e-15)
+    assert net.copy().loss_name == "sse"
+
+
+def test_Y_none_is_named(net):
+    for call in (net.loss, net.backprop, net.loss_and_gradients, net.check_data):
+        with pytest.raises(TypeError, match=r"Y must be an array of targets of shape \(N, K\) = \(2, 2\), got None"):
+            call(GOOD_X[:2], None)
+    # check_data(X) alone still returns X alone, check_data(X, Y) the pair; help() shows Y's default as "no Y"
+    import inspect
+    assert "(X, Y=<no Y>)" in str(inspect.signature(net.check_data))
+    assert net.check_data(GOOD_X).shape == (5, 3)
+    X, Y = net.check_data(GOOD_X, GOOD_Y)
+    assert X.shape == (5, 3) and Y.shape == (5, 2)
+
+
+@pytest.mark.parametrize("dtype", ["M8[s]", "m8[s]"])
+def test_dates_are_not_numbers(net, dtype):
+    with pytest.raises(TypeError, match=r"X must be an array of real numbers"):
+        net.forward(np.array([[1, 2, 3]], dtype=dtype))
+
+
+def test_gradients_must_be_a_flag(net):
+    with pytest.raises(TypeError, match=r"gradients must be True or False, got 'no'"):
+        net.backprop(GOOD_X, GOOD_Y, gradients="no")
+    r = net.backprop(GOOD_X, GOOD_Y, gradients=False)
+    assert r.nabla_w == [] and r.loss == net.backprop(GOOD_X, GOOD_Y).loss
+
+
+def test_an_init_whose_values_overflow_float64_is_refused():
+    huge = lambda fan_in, fan_out, rng: np.full((fan_in, fan_out), np.longdouble("1e400"))  # noqa: E731
+    with pytest.raises(ValueError, match=r"init must return a finite real array.*layer 0 .*\(3, 2\) float128"):
+        MLP([3, 2], ["tanh"], "mse", init=huge)
+    # a longdouble within range is cast to float64 (weights are float64 arrays)
+    net = MLP([3, 2], ["tanh"], "mse", init=lambda fan_in, fan_out, rng: np.full((fan_in, fan_out),
+                                                                                np.longdouble("1e300")))
+    assert net.weights[0].dtype == np.float64 and np.all(net.weights[0] == 1e300)
+
+
+@pytest.mark.parametrize("which", ["weights", "biases"])
+def test_copy_and_n_params_check_the_parameter_lists(which):
+    net = MLP([3, 4, 2], ["tanh", "sigmoid"], "mse")
+    setattr(net, which, None)
+    for call in (net.copy, lambda: net.n_params):
+        with pytest.raises(TypeError, match=rf"net.{which} must be a list of one numpy array per layer"):
+            call()
+    net = MLP([3, 4, 2], ["tanh", "sigmoid"], "mse")
+    getattr(net, which)[1] = None
+    for call in (net.copy, lambda: net.n_params):
+        with pytest.raises(TypeError, match=rf"{which}\[1\] must be a float64 numpy array"):
+            call()
+
+
+def test_copy_and_n_params_need_no_finite_or_writeable_parameters():
+    # copying and counting are structural: a diverged (NaN) net or a read-only array can be copied and counted
+    net = MLP([3, 4, 2], ["tanh", "sigmoid"], "mse")
+    net.weights[0][0, 0] = np.nan
+    net.biases[1] = net.biases[1].copy()
+    net.biases[1].flags.writeable = False
+    twin = net.copy()
+    assert np.isnan(twin.weights[0][0, 0]) and twin.biases[1].flags.writeable
+    assert net.n_params == 3 * 4 + 4 + 4 * 2 + 2
+    with pytest.raises(ValueError, match=r"weights\[0\] contains NaN or inf"):   # but neither can be used
+        twin.forward(GOOD_X)
+
+
+@pytest.mark.parametrize("sizes", [[2 ** 30, 2 ** 30], [10 ** 30, 2], [3, 2 ** 40, 2 ** 40]])
+def test_impossible_sizes_are_named(sizes):
+    l = 0 if sizes[0] > 3 else 1
+    with pytest.raises(ValueError, match=rf"sizes\[{l}\] × sizes\[{l + 1}\] = .* weights do not fit in one numpy "
+                                         rf"array \(at most 1152921504606846975 float64 entries\)"):
+        MLP(sizes, ["tanh"] * (len(sizes) - 1), "mse")
+
+
+def test_sizes_that_fit_an_array_reach_numpy():
+    # (2³⁰ − 1)(2³⁰ + 1) = 2⁶⁰ − 1 entries, the most an array can have: numpy's own MemoryError, not refused
+    with pytest.raises(MemoryError):
+        MLP([2 ** 30 - 1, 2 ** 30 + 1], ["tanh"], "mse")
+
+
+def test_softmax_cross_entropy_net_at_logits_1e308():
+    # z = (1e308, -1e308): log softmax = (0, -inf); with y = (1, 0) the loss is exactly 0, not NaN from 0·(-inf)
+    net = MLP([1, 2], ["softmax"], "cross_entropy")
+    net.weights[0][...] = [[1e308, -1e308]]
+    loss, gw, gb = net.loss_and_gradients([[1.0]], [[1.0, 0.0]])
+    assert loss == 0.0
+    np.testing.assert_array_equal(gw[0], [[0.0, 0.0]])
+    with pytest.raises(ValueError, match=r"overflow in the loss"):   # y on the -inf logit: ℒ ≈ 2e308 overflows
+        net.loss([[1.0]], [[0.0, 1.0]])

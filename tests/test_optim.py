@@ -7,7 +7,7 @@ import pytest
 
 import bplib
 from bplib.optim import (SGD, AdaGrad, Adam, AdamW, CosineDecay, Optimizer, RMSProp, StepDecay, heavy_ball_step,
-                         optimize)
+                         momentum_rate, optimize)
 
 
 @pytest.mark.parametrize("momentum", [0.0, 0.5, 0.9])
@@ -253,7 +253,7 @@ BAD = [
     (lambda: Adam(0.1, betas=(1.0, 0.999)), ValueError, "betas"),
     (lambda: Adam(0.1, betas=(0.9, -0.1)), ValueError, "betas"),
     (lambda: AdamW(0.1, betas=(0.9,)), ValueError, "betas"),
-    (lambda: AdamW(0.1, betas=0.9), ValueError, "betas"),
+    (lambda: AdamW(0.1, betas=0.9), TypeError, "betas"),
     (lambda: Adam(0.1, eps=-1e-8), ValueError, "eps"), (lambda: AdaGrad(0.1, eps=float("nan")), ValueError, "eps"),
     (lambda: RMSProp(0.1, eps=-1.0), ValueError, "eps"),
     (lambda: RMSProp(0.1, alpha=1.0), ValueError, "alpha"),
@@ -378,3 +378,221 @@ def test_the_base_class_defaults_to_no_weight_decay():
 def test_step_needs_lists_of_arrays(params, grads):
     with pytest.raises(TypeError, match="params and grads must be lists"):
         SGD(0.1).step(params, grads)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# hostile input: eps = 0, step()'s arrays and flags, heavy_ball_step, betas, schedules, optimize, momentum_rate
+
+@pytest.mark.parametrize("make, first_step", [
+    (lambda: AdaGrad(0.1, eps=0.0), 0.1), (lambda: RMSProp(0.1, alpha=0.75, eps=0.0), 0.2),
+    (lambda: Adam(0.1, eps=0.0), 0.1), (lambda: AdamW(0.1, eps=0.0, weight_decay=0.0), 0.1)],
+    ids=["AdaGrad", "RMSProp", "Adam", "AdamW"])
+def test_eps_zero_takes_no_step_on_a_zero_gradient(make, first_step):
+    # first steps η g/√s: AdaGrad, Adam η sign(g); RMSProp (α = 3/4) η sign(g)/√(1 - α) = 2η sign(g)
+    opt, p = make(), np.ones(3)
+    opt.step([p], [np.array([0.0, 2.0, -3.0])])
+    np.testing.assert_allclose(p, [1.0, 1.0 - first_step, 1.0 + first_step], rtol=1e-15)
+    opt.step([p], [np.zeros(3)])
+    assert np.all(np.isfinite(p)) and p[0] == 1.0
+
+
+def test_eps_zero_refuses_a_gradient_whose_square_underflows():
+    with pytest.raises(ValueError, match=r"eps=0 .*underflows to 0.*use eps > 0"):
+        AdaGrad(0.1, eps=0.0).step([np.ones(2)], [np.array([0.0, 1e-170])])
+    p = np.ones(2)
+    AdaGrad(0.1, eps=1e-10).step([p], [np.array([0.0, 1e-170])])         # with eps > 0 the step is ≈ 0
+    np.testing.assert_array_equal(p, [1.0, 1.0])
+
+
+def read_only(a):
+    a.flags.writeable = False
+    return a
+
+
+BAD_STEPS = [
+    ([read_only(np.zeros(2))], [np.zeros(2)], None, ValueError, r"params\[0\] must be a writeable array"),
+    ([np.zeros(2, dtype=int)], [np.zeros(2)], None, TypeError,
+     r"params\[0\] must be a float64 numpy array \(it is updated in place\), got a int64 array"),
+    ([[0.0, 0.0]], [np.zeros(2)], None, TypeError, r"params\[0\] must be a float64 numpy array .*got list"),
+    ([np.zeros(2)], [np.array(["a", "b"])], None, TypeError, r"grads\[0\] must be an array of real numbers, got <U1"),
+    ([np.zeros(2)], [np.ones(2) * 1j], None, TypeError, r"grads\[0\] must be an array of real numbers, got complex"),
+    ([np.zeros(2)], [np.ones(2, dtype=bool)], None, TypeError,
+     r"grads\[0\] must be an array of real numbers, got bool"),
+    ([np.zeros(2)], [[np.nan, 0.0]], None, ValueError, r"grads\[0\] contains NaN or inf"),
+    ([np.zeros(2)], [[True, False]], None, TypeError, r"grads\[0\] must be real numbers, got True/False"),
+    ([np.zeros(2)], [np.zeros((2, 1))], None, ValueError, r"grads\[0\] must have the shape of params\[0\], \(2,\)"),
+    ([np.zeros(2)], [np.zeros(2)], ["no"], TypeError, r"decay\[0\] must be True or False, got 'no'"),
+    ([np.zeros(2)], [np.zeros(2)], [1], TypeError, r"decay\[0\] must be True or False, got 1"),
+    ([np.zeros(2)], [np.zeros(2)], {True}, TypeError, r"decay must be a list or tuple of True/False"),
+]
+
+
+@pytest.mark.parametrize("params, grads, decay, error, match", BAD_STEPS, ids=range(len(BAD_STEPS)))
+def test_step_refuses_bad_arrays_and_flags(params, grads, decay, error, match):
+    with pytest.raises(error, match=match):
+        SGD(0.1, weight_decay=0.1).step(params, grads, decay)
+
+
+@pytest.mark.parametrize("g", [[2.0, -4.0], np.array([2, -4]), np.array([2, -4], dtype=np.int16),
+                               np.array([2.0, -4.0], dtype=np.float32)], ids=["list", "int", "int16", "float32"])
+def test_step_takes_real_gradients_of_any_numeric_type(g):
+    p = np.ones(2)
+    SGD(0.5).step([p], [g], decay=np.array([True]))
+    np.testing.assert_array_equal(p, [0.0, 3.0])
+    p = np.ones(2)
+    SGD(0.5).step([p], [np.array([2, 4], dtype=np.uint8)])
+    np.testing.assert_array_equal(p, [0.0, -1.0])
+
+
+def test_the_base_class_says_it_has_no_update_rule():
+    with pytest.raises(TypeError, match=r"Optimizer is the base class .*use SGD, AdaGrad, RMSProp, Adam or AdamW"):
+        Optimizer(0.1).step([np.zeros(2)], [np.zeros(2)])
+
+
+BAD_HEAVY_BALL = [
+    (dict(x=np.zeros(2, dtype=int)), TypeError, r"x must be a float64 numpy array .*got a int64 array"),
+    (dict(x=[0.0, 0.0]), TypeError, r"x must be a float64 numpy array .*got list"),
+    (dict(v=read_only(np.zeros(2))), ValueError, r"v must be a writeable array"),
+    (dict(v=np.zeros(3)), ValueError, r"v must have the shape of x, \(2,\), got \(3,\)"),
+    (dict(grad=np.zeros(1)), ValueError, r"grad must have the shape of x, \(2,\), got \(1,\)"),
+    (dict(grad=np.array(["a", "b"])), TypeError, r"grad must be an array of real numbers"),
+    (dict(lr=-1.0), ValueError, r"lr must be a finite number > 0, got -1.0"),
+    (dict(lr=True), TypeError, r"lr must be a finite number > 0"),
+    (dict(momentum=2.0), ValueError, r"momentum must be a number in \[0, 1\), got 2.0"),
+]
+
+
+@pytest.mark.parametrize("change, error, match", BAD_HEAVY_BALL, ids=range(len(BAD_HEAVY_BALL)))
+def test_heavy_ball_step_refuses_bad_input(change, error, match):
+    args = dict(x=np.zeros(2), grad=np.ones(2), v=np.zeros(2), lr=0.1, momentum=0.5, **{})
+    args.update(change)
+    with pytest.raises(error, match=match):
+        heavy_ball_step(**args)
+
+
+def test_heavy_ball_step_takes_a_list_gradient():
+    x, v = np.zeros(2), np.array([1.0, 0.0])
+    heavy_ball_step(x, [1.0, -2.0], v, 0.5, 0.5)
+    np.testing.assert_array_equal(v, [0.0, 1.0])
+    np.testing.assert_array_equal(x, [0.0, 1.0])
+
+
+@pytest.mark.parametrize("make, error, match", [
+    (lambda: Adam(0.1, betas={0.001, 0.999}), TypeError, r"betas must be a list or tuple of two numbers .*, got set"),
+    (lambda: Adam(0.1, betas={0.9: 1, 0.99: 2}), TypeError,
+     r"betas must be a list or tuple of two numbers .*, got dict"),
+    (lambda: Adam(0.1, betas="ab"), TypeError, r"betas must be a list or tuple"),
+    (lambda: Adam(0.1, betas=(0.9, 0.99, 0.999)), ValueError, r"betas must be a pair \(beta1, beta2\)"),
+    (lambda: Adam(0.1, betas=("0.9", 0.99)), TypeError, r"betas\[0\] must be a number in \[0, 1\)"),
+    (lambda: Adam(0.1, bias_correction="no"), TypeError, r"bias_correction must be True or False, got 'no'"),
+    (lambda: Adam(0.1, bias_correction=0), TypeError, r"bias_correction must be True or False, got 0"),
+    (lambda: SGD(0.1, momentum=0.9, nesterov=1), TypeError, r"nesterov must be True or False, got 1"),
+], ids=range(8))
+def test_bad_betas_and_flags(make, error, match):
+    with pytest.raises(error, match=match):
+        make()
+
+
+def test_betas_as_a_list_and_numpy_flags():
+    assert Adam(0.1, betas=[0.8, 0.9]).betas == (0.8, 0.9)
+    assert Adam(0.1, bias_correction=np.False_).bias_correction is False
+    assert SGD(0.1, momentum=0.5, nesterov=np.True_).nesterov is True
+
+
+@pytest.mark.parametrize("schedule, epoch, match", [
+    (StepDecay(0.1, 1, gamma=10.0), 400, r"at epoch 400 .*0.1 \* 10 \*\* 400 is beyond the float64 range"),
+    (StepDecay(1e300, 1, gamma=10.0), 10, r"at epoch 10 .*1e\+300 \* 10 \*\* 10 is beyond the float64 range"),
+    (StepDecay(0.1, 1), 400, r"at epoch 400 .*0.1 \* 0.1 \*\* 400 underflows to 0.*gamma nearer 1"),
+    (StepDecay(0.1, 2), 801, r"at epoch 801 .*0.1 \* 0.1 \*\* 400 underflows to 0"),
+])
+def test_step_decay_refuses_a_rate_out_of_range(schedule, epoch, match):
+    with pytest.raises(ValueError, match=match):
+        schedule(epoch)
+
+
+def test_step_decay_at_the_edges_of_the_range():
+    assert StepDecay(0.1, 1, gamma=10.0)(308) == 0.1 * 10.0 ** 308                  # ≈ 1e307, finite
+    assert StepDecay(1.0, 1, gamma=0.5)(1074) == 5e-324                              # the smallest float > 0
+
+
+BAD_OPTIMIZE = [
+    (dict(x0=np.ones((2, 2))), ValueError,
+     r"x0 must be a number or a 1-D array \(a point\) with at least one entry, got shape \(2, 2\)"),
+    (dict(x0=[]), ValueError, r"x0 must be a number or a 1-D array \(a point\) with at least one .*\(0,\)"),
+    (dict(x0=True), TypeError, r"x0 must be real numbers, got True/False"),
+    (dict(x0=[True, False]), TypeError, r"x0 must be real numbers, got True/False"),
+    (dict(x0=[10 ** 400]), ValueError, r"x0 contains a number beyond the float64 range"),
+    (dict(x0="ab"), TypeError, r"x0 must be an array of real numbers"),
+    (dict(grad=lambda x: None), TypeError,
+     r"grad\(x\) must return an array of real numbers shaped like x .* at step 1"),
+    (dict(grad=lambda x: "ab"), TypeError,
+     r"grad\(x\) must return an array of real numbers shaped like x .* at step 1"),
+    (dict(grad=lambda x: True), TypeError, r"grad\(x\) must return an array of real .*, got True at step 1"),
+    (dict(grad=lambda x: np.nan * x), ValueError,
+     r"grad\(x\) returned .*\(NaN or inf\) at the finite point .*\(step 1\)"),
+    (dict(grad=lambda x: np.inf * x), ValueError,
+     r"grad\(x\) returned .*\(NaN or inf\) at the finite point .*\(step 1\)"),
+    (dict(grad=lambda x: x[:, None]), ValueError,
+     r"grad\(x\) must return an array of shape \(2,\), got shape \(2, 1\)"),
+    (dict(grad=lambda x: [10 ** 400, 0]), ValueError, r"grad\(x\) returned a number beyond the float64 .*\(step 1\)"),
+    (dict(grad=lambda x: [10 ** 400, 0] if x[0] < 1 else x), ValueError,
+     r"grad\(x\) returned a number beyond the float64 .*\(step 2\)"),
+    (dict(grad=lambda x: x if x[0] > 0.3 else x * np.nan), ValueError,
+     r"grad\(x\) returned \[nan nan\] \(NaN or inf\) .*\(step 3\)"),
+    (dict(steps=2 ** 63), ValueError, f"steps must be a number of steps numpy can allocate a path for, got {2 ** 63}"),
+    (dict(steps=10 ** 30), ValueError, f"steps must be a number of steps .*got {10 ** 30}"),
+]
+
+
+@pytest.mark.parametrize("change, error, match", BAD_OPTIMIZE, ids=range(len(BAD_OPTIMIZE)))
+def test_optimize_checks_like_gradient_descent(change, error, match):
+    args = dict(grad=lambda x: x, x0=[1.0, 2.0], steps=3)
+    args.update(change)
+    with pytest.raises(error, match=match):
+        optimize(SGD(0.5), **args)
+
+
+def test_optimize_divergence_through_an_overflowing_gradient():
+    # x_1 = 1 - 20 = -19, then the cubic's gradient overflows at a finite x (inf: a diverging run, not an error)
+    path = optimize(SGD(10.0), lambda x: 2 * x ** 3, [1.0], 8)
+    assert path[1, 0] == -19.0 and path[2, 0] == -19.0 + 20 * 19.0 ** 3
+    assert np.isnan(path[-1, 0])
+
+
+BAD_RATES = [
+    ((-0.1, 0.5, 1.0), ValueError, r"lr must be > 0, got -0.1"),
+    ((0.0, 0.5, 1.0), ValueError, r"lr must be > 0, got 0"),
+    (([0.1, -0.2], 0.5, 1.0), ValueError, r"lr must be > 0, got -0.2 \(the smallest\)"),
+    ((np.nan, 0.5, 1.0), ValueError, r"lr contains NaN or inf"),
+    ((True, 0.5, 1.0), TypeError, r"lr must be real numbers, got True/False"),
+    (("a", 0.5, 1.0), TypeError, r"lr must be an array of real numbers"),
+    ((0.1, 1.5, 1.0), ValueError, r"momentum must be in \[0, 1\), got values from 1.5 to 1.5"),
+    ((0.1, 1.0, 1.0), ValueError, r"momentum must be in \[0, 1\)"),
+    ((0.1, [0.5, 1.0], 1.0), ValueError, r"momentum must be in \[0, 1\), got values from 0.5 to 1"),
+    ((0.1, [0.5, -0.1], 1.0), ValueError, r"momentum must be in \[0, 1\), got values from -0.1 to 0.5"),
+    ((0.1, 0.5, np.inf), ValueError, r"curvature contains NaN or inf"),
+    (([0.1, 0.2], 0.5, [1.0, 2.0, 3.0]), ValueError,
+     r"lr, momentum and curvature must be scalars or arrays that broadcast to one shape, got shapes \(2,\), \(\) and "
+     r"\(3,\)"),
+    ((1e200, 0.5, 1e200), ValueError, r"the rate overflows: lr \* curvature is too large"),
+]
+
+
+@pytest.mark.parametrize("args, error, match", BAD_RATES, ids=range(len(BAD_RATES)))
+def test_momentum_rate_refuses_bad_input(args, error, match):
+    with pytest.raises(error, match=match):
+        momentum_rate(*args)
+    with pytest.raises(TypeError, match=r"nesterov must be True or False, got 'no'"):
+        momentum_rate(0.1, 0.5, 1.0, nesterov="no")
+
+
+def test_momentum_rate_at_the_edges():
+    assert momentum_rate(0.1, 0.0, 1.0) == pytest.approx(0.9, rel=1e-15)             # α = 0: |1 - ηλ|
+    assert momentum_rate(0.1, 0.5, 1.0) == pytest.approx(math.sqrt(0.5), rel=1e-12)   # complex roots: √α
+    assert momentum_rate(0.1, 0.5, -1.0) > 1                                          # a negative curvature grows
+    # b = 1 + α - ηλ ≈ -1e200: b² overflows, the rate ≈ |b| does not
+    np.testing.assert_allclose(momentum_rate(1e100, 0.5, 1e100), 1e200, rtol=1e-12)
+    np.testing.assert_allclose(momentum_rate(1e100, 0.5, 1e100, nesterov=True), 1.5e200, rtol=1e-12)
+    np.testing.assert_allclose(momentum_rate([1.0, 1e100], 0.0, [1.0, 1e100]), [0.0, 1e200], rtol=1e-12)
+    np.testing.assert_allclose(momentum_rate([0.1, 1e100], 0.5, [1.0, 1e100]), [math.sqrt(0.5), 1e200], rtol=1e-12)
+    assert momentum_rate(np.array([]), 0.5, 1.0).shape == (0,)

@@ -508,3 +508,180 @@ def test_early_stopping_counts_an_equal_loss_as_no_improvement():
     h = train(net, X, Y, lr=1e-300, epochs=10, callback=stopper)
     assert len(set(h.loss)) == 1
     assert (stopper.best_epoch, stopper.stopped_epoch, h.epochs) == (0, 2, 2)
+
+
+# --- overflow at the start, validation sets, dropout without hidden layers, flags, EarlyStopping called by hand ---
+import warnings  # noqa: E402
+
+from bplib.regularization import global_norm  # noqa: E402
+from bplib.train import DivergenceWarning  # noqa: E402
+
+
+@pytest.mark.parametrize("X, W1, match", [(np.full((4, 2), 1e200), None, r"overflow in the loss"),
+                                          (np.full((4, 2), 1e308), 10.0, r"overflow in layer 1")])
+def test_data_that_overflows_before_any_update_is_an_error_not_a_divergence(X, W1, match):
+    net = MLP([2, 4, 1], ["relu", "linear"], "mse")
+    if W1 is not None:
+        net.weights[0][...] = W1
+    keep = [w.copy() for w in net.weights]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                      # no DivergenceWarning ("lower the learning rate")
+        with pytest.raises(ValueError, match=match + r".*scale the inputs down"):
+            net.train(X, np.zeros((4, 1)), lr=0.1, epochs=3)
+    for w, k in zip(net.weights, keep):
+        np.testing.assert_array_equal(w, k)
+
+
+def test_a_validation_set_that_overflows_is_refused_before_training():
+    _, X, Y = moons_task()
+    net = MLP([2, 4, 1], ["relu", "linear"], "mse")
+    calls = []
+    with pytest.raises(ValueError, match=r"validation loss overflows before training \(epoch 0\): X_val or the "
+                                         r"weights are too large \(largest \|X_val\| = 1e\+200\)"):
+        train(net, X, Y, lr=0.1, epochs=2, validation=(np.full((3, 2), 1e200), np.zeros((3, 1))),
+              callback=lambda *a: calls.append(a))
+    assert calls == []
+
+
+@pytest.mark.parametrize("validation, error, match", [
+    ((np.zeros((2, 2)), None), TypeError, r"validation must be a pair \(X_val, Y_val\) with the targets Y_val, got "
+                                          r"Y_val = None"),
+    ((np.zeros((40, 2)), None), TypeError, r"with the targets Y_val"),
+    ((np.full((3, 2), np.nan), np.zeros((3, 1))), ValueError, r"X_val contains NaN or inf"),
+    ((np.zeros((3, 2)), np.full((3, 1), np.inf)), ValueError, r"Y_val contains NaN or inf"),
+    ((np.zeros((3, 2)), np.zeros((5, 1))), ValueError, r"Y_val must have shape \(N, K\) = \(3, 1\) to match X_val"),
+    ((np.zeros((3, 2)), np.zeros((3, 2))), ValueError, r"Y_val must have shape \(N, K\) = \(3, 1\)"),
+    ((np.zeros((3, 2)), np.zeros(3)), ValueError, r"Y_val must be a 2-D array, got shape \(3,\)"),
+    ((np.zeros((3, 3)), np.zeros((3, 1))), ValueError, r"X_val must have shape \(N, 2\) with N >= 1 for this 2-input"),
+    ((np.zeros((0, 2)), np.zeros((0, 1))), ValueError, r"X_val must have shape \(N, 2\) with N >= 1.*got \(0, 2\)"),
+    ((np.zeros(2), np.zeros((1, 1))), ValueError, r"X_val must be a 2-D array"),
+    (([["a", "b"]], [[0.0]]), TypeError, r"X_val must be an array of real numbers"),
+    ((np.zeros((3, 2)), np.full((3, 1), 2.0)), ValueError, r"Y_val must hold labels in \[0, 1\] for loss "
+                                                           r"'binary_cross_entropy', got values in \[2, 2\]"),
+    ((np.zeros((3, 2)), np.full((3, 1), -0.5)), ValueError, r"Y_val must hold labels in \[0, 1\]"),
+])
+def test_bad_validation_sets_are_named_as_such(validation, error, match):
+    net, X, Y = moons_task()
+    with pytest.raises(error, match=match):
+        train(net, X, Y, lr=0.1, epochs=1, validation=validation)
+
+
+def test_validation_labels_outside_0_1_are_fine_for_a_regression_loss():
+    X, y = data.moons(n=20)
+    net = MLP([2, 3, 1], ["tanh", "linear"], "mse")
+    h = net.train(X, y[:, None] * 1.0, lr=0.1, epochs=2, validation=[X, 5.0 * y[:, None] - 1.0])   # a list works
+    assert h.val_loss[-1] == net.loss(X, 5.0 * y[:, None] - 1.0)
+
+
+def test_a_validation_set_of_one_sample():
+    net, X, Y = moons_task()
+    h = train(net, X, Y, lr=0.1, epochs=2, validation=(X[:1], Y[:1]))
+    assert len(h.val_loss) == 3 and h.val_loss[-1] == net.loss(X[:1], Y[:1])
+
+
+def test_train_needs_targets():
+    net, X, _ = xor_task()
+    for rows in (X[:2], X):
+        with pytest.raises(TypeError, match=r"train needs the targets Y, an array of shape \(N, 1\), got None"):
+            train(net, rows, None, lr=0.1, epochs=1)
+
+
+def test_dropout_on_a_net_without_hidden_layers():
+    X, y = data.moons(n=20)
+    Y = y[:, None] * 1.0
+    logistic = MLP([2, 1], ["sigmoid"], "mse")
+    with pytest.raises(ValueError, match=r"dropout = 0.5 drops hidden units, and this net \(2-1\) has no hidden "
+                                         r"layer; leave dropout at 0"):
+        logistic.copy().train(X, Y, 0.1, 2, dropout=0.5)
+    with pytest.raises(TypeError, match=r"dropout must be a drop probability in \[0, 1\), got 'abc'"):
+        logistic.copy().train(X, Y, 0.1, 2, dropout="abc")
+    with pytest.raises(ValueError, match=r"dropout must be one probability or one per hidden layer \(0\)"):
+        logistic.copy().train(X, Y, 0.1, 2, dropout=[0.5])
+    plain = logistic.copy().train(X, Y, 0.1, 2)
+    assert logistic.copy().train(X, Y, 0.1, 2, dropout=0.0).loss == plain.loss
+    assert logistic.copy().train(X, Y, 0.1, 2, dropout=[]).loss == plain.loss
+
+
+@pytest.mark.parametrize("dropout, error, match", [
+    ([0.2, True], TypeError, r"dropout\[1\] must be a drop probability in \[0, 1\), got True"),
+    ([0.2, 1.0], ValueError, r"dropout\[1\] must be a drop probability"), (None, TypeError, r"dropout must be a drop"),
+    ("0.2", TypeError, r"dropout must be a drop probability in \[0, 1\), got '0.2'"),
+])
+def test_bad_dropout_probabilities(dropout, error, match):
+    net, X, Y = moons_task()
+    with pytest.raises(error, match=match):
+        train(net, X, Y, lr=0.1, epochs=1, dropout=dropout)
+
+
+@pytest.mark.parametrize("options, match", [
+    (dict(decay_biases="no"), r"decay_biases must be True or False, got 'no'"),
+    (dict(progress="no"), r"progress must be True or False, got 'no'"), (dict(progress=1), r"progress must be True"),
+    (dict(decay_biases=None), r"decay_biases must be True or False, got None"),
+])
+def test_options_that_are_flags_take_only_true_or_false(options, match):
+    net, X, Y = xor_task()
+    with pytest.raises(TypeError, match=match):
+        train(net, X, Y, lr=0.1, epochs=1, **options)
+
+
+def test_numpy_bools_are_flags_too(capsys):
+    net, X, Y = moons_task()
+    ref = net.copy()
+    h = train(net, X, Y, lr=0.3, epochs=2, weight_decay=0.1, decay_biases=np.True_, progress=np.False_)
+    assert train(ref, X, Y, lr=0.3, epochs=2, weight_decay=0.1, decay_biases=True).loss == h.loss
+    assert capsys.readouterr().out == ""
+
+
+def test_history_epochs():
+    assert History().epochs == 0
+    assert History(loss=[1.0]).epochs == 0
+    assert History(loss=[1.0, 0.5, 0.2]).epochs == 2
+
+
+@pytest.mark.parametrize("args, error, match", [
+    ((0, None, History()), TypeError, r"net must be a bplib.MLP, got NoneType"),
+    ((0, "ok", History()), ValueError, r"history holds no loss yet: EarlyStopping is train's callback"),
+    ((0, "ok", None), TypeError, r"history must be the run's bplib.train.History .*got NoneType"),
+    ((0, "ok", {"loss": [1.0]}), TypeError, r"history must be the run's bplib.train.History .*got dict"),
+    ((-1, "ok", History(loss=[1.0])), ValueError, r"epoch must be an integer >= 0, got -1"),
+    ((1.0, "ok", History(loss=[1.0])), TypeError, r"epoch must be an integer >= 0, got 1.0"),
+])
+def test_early_stopping_called_by_hand_refuses_bad_arguments(args, error, match):
+    net, _, _ = xor_task()
+    epoch, which, history = args
+    with pytest.raises(error, match=match):
+        EarlyStopping(2)(epoch, net if which == "ok" else which, history)
+    stopper = EarlyStopping(2)
+    assert stopper(0, net, History(loss=[1.0])) is False and stopper.best_epoch == 0
+
+
+@pytest.mark.parametrize("restore_best", ["no", 0, None])
+def test_early_stopping_restore_best_is_a_flag(restore_best):
+    with pytest.raises(TypeError, match=r"restore_best must be True or False"):
+        EarlyStopping(2, restore_best=restore_best)
+    assert EarlyStopping(2, restore_best=np.False_).restore_best is False
+
+
+@pytest.mark.parametrize("options", [dict(lr=1e6), dict(lr=1e6, clip_norm=1e300), dict(lr=1e300, batch_size=3),
+                                     dict(optimizer=SGD(1e300, momentum=0.5), batch_size=3)])
+def test_a_diverging_run_warns_once_and_nothing_else(options):
+    # no numpy RuntimeWarning (overflow in the norm, inf * 0 in the update) next to the DivergenceWarning
+    X, y = data.moons(n=20)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        h = MLP([2, 8, 1], ["relu", "linear"], "mse").train(X, y[:, None] * 1.0, epochs=20, **options)
+    assert [w.category for w in caught] == [DivergenceWarning] and h.diverged_at is not None
+    assert caught[0].filename == __file__                   # through net.train too: the caller's line
+
+
+def test_clipping_works_for_gradients_whose_squares_overflow():
+    # X = 1e100: the loss (~1e200) is finite, the gradient (~1e200) too, but its squares overflow
+    X = 1e100 * np.array([[1.0, 2.0], [2.0, -1.0], [0.5, 0.5], [-1.0, 1.0]])
+    net = MLP([2, 1], ["linear"], "mse", seed=3)
+    before = [p.copy() for p in net.weights + net.biases]
+    _, gw, gb = net.loss_and_gradients(X, np.zeros((4, 1)))
+    h = train(net, X, np.zeros((4, 1)), lr=0.5, epochs=1, clip_norm=2.0)
+    assert h.grad_norm[0] == global_norm(gw + gb) and 1e199 < h.grad_norm[0] < np.inf
+    step = np.sqrt(sum(np.sum((p - q) ** 2) for p, q in zip(net.weights + net.biases, before)))
+    assert step == pytest.approx(0.5 * 2.0, rel=1e-12)                  # a step of length η·c, not 0
+    assert h.diverged_at is None and np.isfinite(h.loss[-1])
