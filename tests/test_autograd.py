@@ -350,3 +350,19 @@ def test_powers_with_other_exponent_types():
     out.backward()
     assert out.data == math.sqrt(2) and v.grad == pytest.approx(0.5 / math.sqrt(2), rel=1e-15)
     assert (Value(-2.0) ** 3).data == -8.0 and (Value(-2.0) ** np.int64(2)).data == 4.0
+
+
+@pytest.mark.parametrize("k, grad", [(0, 0.0), (1, 1.0), (1.5, 0.0), (2, 0.0), (3, 0.0)])
+def test_power_gradients_at_zero(k, grad):
+    # d(x^k)/dx = k x^(k-1) at x = 0: 0 for k = 0 (x^0 is constant), 1 for k = 1, 0 for k > 1 (finite)
+    x = Value(0.0)
+    (x ** k).backward()
+    assert x.grad == grad
+
+
+def test_negation_is_one_multiplication_by_minus_one():
+    # derived ops add no derivative rule: -x is the node x * -1 (chapter 2 counts its arithmetic that way)
+    from bplib.forward_mode import derivative_costs
+    y = -Value(2.0)
+    assert y.op == "*" and y.children[1].data == -1.0
+    assert derivative_costs(lambda p: -p[0], [2.0]).operations == 1

@@ -26,6 +26,10 @@ UNARY = [
     (lambda u: 1 / u, lambda u: -1 / u ** 2, 0.6),
     (lambda u: 2 - u, lambda u: -1.0, 0.6),
     (lambda u: u * u + u, lambda u: 2 * u + 1, 3.0),
+    (lambda u: u.log(), lambda u: 1 / u, 0.5),                  # log below 1 (negative values) is fine
+    (lambda u: u.relu(), lambda u: 0.0, 0.0),                    # relu'(0) = 0, as in Value.relu
+    (lambda u: 2.5 * u, lambda u: 2.5, -0.3),
+    (lambda u: 2.5 + u, lambda u: 1.0, -0.3),
 ]
 
 
@@ -267,3 +271,38 @@ def test_bad_points_and_functions(call, error, message):
     with pytest.raises(error, match=message) as info:
         call()
     assert type(info.value) is error
+
+
+def test_repr_shows_value_and_tangent():
+    assert repr(Dual(0.25, -3.0)) == "Dual(value=0.25, tangent=-3)"
+
+
+# Each primitive's (value, tangent, closure) arithmetic, counted by hand from its code in forward_mode.Dual and
+# autograd.Value (elementary functions and comparisons count one each, the closure's += counts):
+#   +     a+b | ȧ+ḃ                    | a.grad += ḡ, b.grad += ḡ          -> (1, 1, 2)
+#   *     a·b | ȧb + aḃ (2 ·, 1 +)     | a.grad += b·ḡ, b.grad += a·ḡ      -> (1, 3, 4)
+#   **k   x^k | k·x^(k-1)·ẋ (-, ^, ·, ·) | x.grad += k·x^(k-1)·ḡ            -> (1, 4, 5)
+#   exp   e^x | e·ẋ                    | x.grad += e·ḡ                     -> (1, 1, 2)
+#   log   ln x| ẋ/x                    | x.grad += ḡ/x                     -> (1, 1, 2)
+#   tanh  t   | (1 - t²)·ẋ (², -, ·)   | x.grad += (1 - t²)·ḡ              -> (1, 3, 4)
+#   σ     s   | s(1 - s)·ẋ (-, ·, ·)   | x.grad += s(1 - s)·ḡ              -> (1, 3, 4)
+#   relu  max | (x > 0)·ẋ              | x.grad += (x > 0)·ḡ               -> (1, 2, 3)
+@pytest.mark.parametrize("op, costs", [
+    ("+", (1, 1, 2)), ("*", (1, 3, 4)), ("**", (1, 4, 5)), ("exp", (1, 1, 2)), ("log", (1, 1, 2)),
+    ("tanh", (1, 3, 4)), ("σ", (1, 3, 4)), ("relu", (1, 2, 3)),
+])
+def test_arithmetic_table_by_hand(op, costs):
+    assert ARITHMETIC[op] == costs
+    apply = {"+": lambda p: p[0] + p[1], "*": lambda p: p[0] * p[1], "**": lambda p: p[0] ** 3,
+             "exp": lambda p: p[0].exp(), "log": lambda p: p[0].log(), "tanh": lambda p: p[0].tanh(),
+             "σ": lambda p: p[0].sigmoid(), "relu": lambda p: p[0].relu()}[op]
+    value, tangent, closure = costs
+    c = derivative_costs(apply, [0.5, 2.0])                 # one operation on two inputs (the second may be unused)
+    assert (c.operations, c.evaluation, c.reverse, c.forward) == (1, value, value + closure, 2 * (value + tangent))
+
+
+def test_derivative_costs_is_a_frozen_record():
+    import dataclasses
+    c = derivative_costs(lambda p: p[0] * p[1], [1.0, 2.0])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        c.forward = 0

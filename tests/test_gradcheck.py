@@ -200,3 +200,10 @@ def test_bad_input_is_refused(call, error, message):
     with pytest.raises(error, match=message) as info:
         call()
     assert type(info.value) is error
+
+
+def test_the_default_step_is_1e_minus_5():
+    # central differences of x³ at 1: ((1+h)³ - (1-h)³)/2h = 3 + h², so the error shows h (h = 2e-5 would give
+    # 4e-10); rounding adds about ε/h ≈ 2e-11 either way
+    error = numerical_gradient(lambda x: x[0] ** 3, np.array([1.0]))[0] - 3.0
+    assert error == pytest.approx(1e-10, rel=0.25)

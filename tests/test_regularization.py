@@ -308,3 +308,14 @@ def test_dropout_mask_shapes_and_generators():
     d = dropout("relu", 0.25, mask=legacy, rng=np.random.default_rng(0))   # a fixed mask wins over rng
     np.testing.assert_array_equal(d.forward(np.ones((3, 4))), legacy)
     np.testing.assert_array_equal(dropout("relu", 0.0, mask=np.ones((2, 2))).forward(np.ones((2, 2))), 1.0)
+
+
+def test_objective_spares_the_biases_by_default():
+    net, X, Y = task("tanh")
+    for b in net.biases:
+        b += 0.3
+    value, _, nabla_b = objective(net, X, Y, weight_decay=0.3)
+    r = net.backprop(X, Y)
+    assert value == pytest.approx(r.loss + 0.15 * sum(np.sum(W ** 2) for W in net.weights), rel=1e-14)
+    for g, g0 in zip(nabla_b, r.nabla_b):
+        np.testing.assert_array_equal(g, g0)
