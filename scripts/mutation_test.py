@@ -267,7 +267,9 @@ def main(argv=None):
             hit = re.match(r"(killed  |SURVIVED) (\w+)\.py:(\d+): (.*)$", line)
             if hit:
                 earlier.append((hit[2], int(hit[3]), hit[4], hit[1] == "killed  "))
-        earlier = [e for e in earlier if e[0] in modules and e[3]]       # survivors are run again
+        current = {(m, line, desc) for m, line, desc, _ in todo}
+        # only kills of mutants that still exist (same module, line and change) count; survivors are run again
+        earlier = [e for e in earlier if e[:3] in current and e[3]]
         done = {(m, line, desc) for m, line, desc, _ in earlier}
         todo = [t for t in todo if (t[0], t[1], t[2]) not in done]
         print(f"resuming: {len(earlier)} results from {args.resume}, {len(todo)} mutants to run", flush=True)

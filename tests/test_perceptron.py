@@ -1,6 +1,9 @@
 """bplib.perceptron: Rosenblatt's rule traced by hand, convergence on separable data, the sigmoid neuron's
 gradient (by hand and against finite differences) and its training path, bad input."""
 import math
+import re
+import warnings
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -8,6 +11,7 @@ import pytest
 from bplib import data, gradient_descent
 from bplib.gradcheck import gradcheck
 from bplib.gradcheck import numerical_gradient
+from bplib.train import DivergenceWarning
 from bplib.perceptron import (delta_rule, novikoff_margin, perceptron, sigmoid_neuron_error,
                               sigmoid_neuron_gradient, step, train_sigmoid_neuron)
 
@@ -223,9 +227,6 @@ def test_delta_rule_bad_input():
         delta_rule(np.empty((0, 2)), np.empty(0))
     with pytest.raises(ValueError, match="b0 contains NaN"):
         delta_rule(X, [1.0, 0.0], b0=np.nan)
-    with pytest.raises(FloatingPointError, match="diverged"):
-        with np.errstate(over="ignore", invalid="ignore"):
-            delta_rule(100 * X, [1.0, -1.0], lr=10.0, epochs=200)
 
 
 def test_perceptron_leaves_the_callers_w0_alone_and_pins_its_defaults():
@@ -238,3 +239,210 @@ def test_perceptron_leaves_the_callers_w0_alone_and_pins_its_defaults():
     np.testing.assert_array_equal(default.w, explicit.w)
     assert perceptron(X, y, lr=0.5).w[1:].tolist() != default.w[1:].tolist()
     assert len(perceptron(*data.xor()).mistakes) == 100                   # the default epoch budget, used up
+
+
+# ---------------------------------------------------------------- hostile input: refused clearly, extremes right
+
+XOR_X, XOR_Y = data.xor()
+
+
+def test_delta_rule_divergence_warns_and_keeps_the_run_so_far():
+    X = 100 * np.array([[1.0, 0.0], [0.0, 1.0]])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run = delta_rule(X, [1.0, -1.0], lr=10.0, epochs=200)
+    assert [w.category for w in caught] == [DivergenceWarning]       # no raw RuntimeWarning next to it
+    assert caught[0].filename == __file__                            # points at the caller's line
+    assert re.fullmatch(r"diverged at epoch \d+: the loss overflowed \(it is (inf|nan)\); lower the learning rate "
+                        r"\(lr = 10\)\. Training stopped; the run holds the weights and losses so far\.",
+                        str(caught[0].message))
+    e = run.diverged_at
+    assert 1 <= e < 200 and str(e) in str(caught[0].message)
+    assert run.w.shape == (e + 1, 2) and run.b.shape == run.loss.shape == (e + 1,)
+    assert np.all(np.isfinite(run.loss[:-1])) and not np.isfinite(run.loss[-1])
+    before = delta_rule(X, [1.0, -1.0], lr=10.0, epochs=e - 1)       # one epoch fewer: no warning, the same rows
+    assert before.diverged_at is None
+    np.testing.assert_array_equal(before.loss, run.loss[:-1])
+    np.testing.assert_array_equal(before.w, run.w[:-1])
+
+
+def test_delta_rule_refuses_a_loss_that_overflows_at_the_start():
+    with pytest.raises(ValueError, match=r"the loss ½Σ\(z − t\)² overflows float64 at the start: X, t, w0 or b0 are "
+                                         r"too large"):
+        delta_rule(XOR_X, np.full(4, 1e200), lr=0.5)
+    assert delta_rule(XOR_X, np.full(4, 1e150), lr=0.5, epochs=3).diverged_at is None
+
+
+@pytest.mark.parametrize("X, y, lr, kw, w_end, b_end", [
+    (np.array([[1.0, 1.0], [-1.0, -1.0], [3.0, 3.0]]), [1, 0, 0], 1e308, {}, [-np.inf, -np.inf], -np.inf),
+    (np.array([[1e10]]), [0], 1e300, {}, [-np.inf], -1e300),                   # only w overflows
+    (np.array([[1.0]]), [0], 1e308, {"w0": [1.75e308], "b0": -1.7e308}, [0.75e308], -np.inf),   # only b
+])
+def test_perceptron_weights_overflowing_warn_and_stop(X, y, lr, kw, w_end, b_end):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run = perceptron(X, y, lr=lr, epochs=5, **kw)
+    assert [w.category for w in caught] == [DivergenceWarning] and caught[0].filename == __file__
+    assert re.match(r"diverged at epoch 1: the weights overflowed \(w = .*\); lower the learning rate "
+                    r"\(lr = 1e\+30\d\)\. Training stopped; the run holds the weights so far\.", str(caught[0].message))
+    assert run.diverged_at == 1 and len(run.mistakes) == 1 and not run.converged
+    np.testing.assert_allclose(run.w[-1], w_end, rtol=1e-15)
+    assert run.b[-1] == b_end and run.w.shape == (2, X.shape[1])
+
+
+def test_runs_that_do_not_overflow_have_no_divergence():
+    assert perceptron(XOR_X, XOR_Y, epochs=5).diverged_at is None
+    assert delta_rule(XOR_X, 2.0 * XOR_Y - 1, lr=0.05, epochs=5).diverged_at is None
+
+
+BOOLS = [
+    (lambda: perceptron(XOR_X, XOR_Y, b0=True), r"b0 must be a real number, not True/False, got True"),
+    (lambda: perceptron(XOR_X, XOR_Y, b0=np.array(False)), r"b0 must be a real number, not True/False"),
+    (lambda: perceptron(XOR_X, XOR_Y, w0=[True, False]), r"w0 must be an array of real numbers, not True/False"),
+    (lambda: delta_rule(XOR_X, XOR_Y, b0=np.True_), r"b0 must be a real number, not True/False"),
+    (lambda: delta_rule(XOR_X, XOR_Y, w0=np.array([True, True])), r"w0 must be an array of real numbers, not True"),
+    (lambda: sigmoid_neuron_gradient([1.0, 1.0], True, XOR_X, XOR_Y), r"b must be a real number, not True/False"),
+    (lambda: sigmoid_neuron_gradient([True, True], 0.0, XOR_X, XOR_Y), r"w must be an array of real numbers, not"),
+    (lambda: novikoff_margin(XOR_X, XOR_Y, [1.0, 1.0], True), r"b must be a real number, not True/False"),
+    (lambda: novikoff_margin(XOR_X, XOR_Y, [True, False], 0.5), r"w must be an array of real numbers, not True"),
+    (lambda: train_sigmoid_neuron(XOR_X, XOR_Y, w0=[True, False]), r"w0 must be an array of real numbers, not True"),
+    (lambda: train_sigmoid_neuron(XOR_X, XOR_Y, b0=np.array(True)), r"b0 must be a finite number"),
+    (lambda: sigmoid_neuron_error(np.ones((2, 3), bool), XOR_X, XOR_Y), r"path must be an array of real numbers, "
+                                                                         r"not True/False"),
+]
+
+
+@pytest.mark.parametrize("call, match", BOOLS)
+def test_true_and_false_are_not_weights_or_biases(call, match):
+    with pytest.raises(TypeError, match=match):
+        call()
+
+
+def test_boolean_data_are_fine():
+    # X of booleans are features 0/1, y of booleans labels 0/1
+    run = perceptron(XOR_X.astype(bool), XOR_Y.astype(bool), epochs=3)
+    np.testing.assert_array_equal(run.w, perceptron(XOR_X, XOR_Y, epochs=3).w)
+
+
+def test_a_0d_array_is_a_bias_everywhere():
+    X, y = data.linearly_separable(n=20, seed=3)
+    np.testing.assert_array_equal(perceptron(X, y, b0=np.array(0.5)).w, perceptron(X, y, b0=0.5).w)
+    np.testing.assert_array_equal(delta_rule(X, y, b0=np.array(0.5)).loss, delta_rule(X, y, b0=0.5).loss)
+    np.testing.assert_array_equal(train_sigmoid_neuron(X, y, epochs=5, b0=np.array(0.5)),
+                                  train_sigmoid_neuron(X, y, epochs=5, b0=0.5))
+    assert sigmoid_neuron_gradient([1.0, 1.0], np.array(-0.3), X, y)[0] == sigmoid_neuron_gradient([1.0, 1.0], -0.3,
+                                                                                                      X, y)[0]
+    assert novikoff_margin(X, y, [1.0, 1.0], np.array(-0.3)) == novikoff_margin(X, y, [1.0, 1.0], -0.3)
+    with pytest.raises(ValueError, match=r"b0 must be a finite number"):
+        train_sigmoid_neuron(X, y, b0=np.array(np.inf))
+
+
+@pytest.mark.parametrize("call", [lambda X, y: perceptron(X, y), lambda X, y: delta_rule(X, y),
+                                  lambda X, y: train_sigmoid_neuron(X, y),
+                                  lambda X, y: sigmoid_neuron_gradient(np.zeros(0), 0.0, X, y),
+                                  lambda X, y: novikoff_margin(X, y, np.zeros(0), 1.0)])
+def test_no_features_is_refused(call):
+    with pytest.raises(ValueError, match=r"X must hold at least one feature: expected shape \(N, D\) with D >= 1, "
+                                         r"got \(4, 0\)"):
+        call(np.zeros((4, 0)), [0, 1, 0, 1])
+
+
+def test_one_feature_is_fine():
+    run = perceptron(np.array([[2.0], [-1.0]]), [1, 0])
+    assert run.converged and run.w.shape[1] == 1
+
+
+@pytest.mark.parametrize("path, error, match", [
+    (np.zeros(3), ValueError, r"path must be a 2-D array, got shape \(3,\)"),
+    ("ab", TypeError, r"path must be an array of real numbers"),
+    (None, TypeError, r"path must be an array of real numbers"),
+    (np.zeros((2, 4)), ValueError, r"path must have shape \(P, D \+ 1\) = \(P, 3\), rows \(w, b\) as from "
+                                   r"train_sigmoid_neuron, got \(2, 4\)"),
+    (np.zeros((2, 2)), ValueError, r"path must have shape \(P, D \+ 1\) = \(P, 3\)"),
+    (np.full((2, 3), np.nan), ValueError, r"path contains NaN or inf"),
+    (np.array([[0.0, 0.0, 0.0], [1e308, 1e308, 0.0]]), ValueError, r"X @ w \+ b overflows float64: X or the rows "
+                                                                   r"\(w, b\) of path are too large"),
+    (np.array([[1e308, 0.0, 1e308]]), ValueError, r"X @ w \+ b overflows float64"),   # the bias tips it over
+])
+def test_sigmoid_neuron_error_checks_the_path(path, error, match):
+    with pytest.raises(error, match=match):
+        sigmoid_neuron_error(path, XOR_X, XOR_Y)
+
+
+def test_sigmoid_neuron_error_at_large_but_finite_weights():
+    # z = ±1e300: h is exactly 0 or 1, E counts the wrong signs
+    path = np.array([[1e300, 0.0, -0.5e300], [0.0, 0.0, 0.0]])
+    np.testing.assert_array_equal(sigmoid_neuron_error(path, XOR_X, XOR_Y), [2.0, 1.0])
+    assert sigmoid_neuron_error(np.empty((0, 3)), XOR_X, XOR_Y).shape == (0,)
+
+
+def test_sigmoid_neuron_gradient_refuses_net_inputs_that_overflow():
+    with pytest.raises(ValueError, match=r"X @ w \+ b overflows float64: X or w and b are too large"):
+        sigmoid_neuron_gradient([1e308, 1e308], 0.0, XOR_X, XOR_Y)
+    with pytest.raises(ValueError, match=r"X @ w \+ b overflows float64"):
+        sigmoid_neuron_gradient([1e308, 0.0], 1e308, XOR_X, XOR_Y)      # w·x + b = 2e308 at (1, 0)
+    # z = 0, -1e308, 1e308, 0: h = ½, 0, 1, ½ (saturated, exactly); E = ¼ + 1 + 0 + ¼; ∂E/∂z = ¼, 0, 0, ¼
+    E, gw, gb = sigmoid_neuron_gradient([1e308, -1e308], 0.0, XOR_X, XOR_Y)
+    assert E == 1.5 and gb == 0.5 and gw.tolist() == [0.25, 0.25]
+
+
+@pytest.mark.parametrize("z, error, match", [
+    ("a", TypeError, r"z must be a real number or an array of real numbers, got <U1 values"),
+    (None, TypeError, r"z must be a real number or an array of real numbers, got object values"),
+    ([1, [2]], TypeError, r"z must be a real number or an array of real numbers, got list"),
+    ([1, "a"], TypeError, r"z must be a real number or an array of real numbers"),
+    (1 + 2j, TypeError, r"z must be a real number or an array of real numbers, got complex128 values"),
+    (np.array([Fraction(1), None], dtype=object), TypeError, r"z must be a real number or an array of real numbers"),
+    (np.nan, ValueError, r"z contains NaN; expected real numbers"),
+    ([0.0, np.nan], ValueError, r"z contains NaN"),
+    (np.array([1.0, np.nan], dtype=object), ValueError, r"z contains NaN"),
+])
+def test_step_refuses_what_is_not_a_real_number(z, error, match):
+    with pytest.raises(error, match=match):
+        step(z)
+
+
+def test_step_at_the_extremes_and_other_number_types():
+    np.testing.assert_array_equal(step([-np.inf, np.inf, -1e-320, 0.0, -0.0]), [0, 1, 0, 1, 1])
+    np.testing.assert_array_equal(step([Fraction(-1, 3), Fraction(1, 2), 10 ** 400, -10 ** 400]), [0, 1, 1, 0])
+    np.testing.assert_array_equal(step(np.array([-2, 3], np.int8)), [0, 1])
+    np.testing.assert_array_equal(step(np.array([0, 7], np.uint16)), [1, 1])
+    assert step(True) == 1.0 and step(-1) == 0.0 and isinstance(step(2.0), np.float64)
+
+
+@pytest.mark.parametrize("scale", [1e200, 1e-200, 2.0 ** 1000, 1e-310])
+def test_novikoff_margin_does_not_depend_on_the_scale_of_w_and_b(scale):
+    X, y = data.linearly_separable(n=30, seed=5)
+    R, gamma = novikoff_margin(X, y, [1.0, 1.0], -0.3)
+    R_s, gamma_s = novikoff_margin(X, y, [scale, scale], -0.3 * scale)
+    assert R_s == R
+    np.testing.assert_allclose(gamma_s, gamma, rtol=1e-9 if scale < 1e-300 else 1e-15)
+
+
+def test_novikoff_margin_at_extreme_planes_and_points():
+    R, gamma = novikoff_margin(XOR_X, XOR_Y, [1e200, 1e200], 1e200)     # u = (1, 1, 1)/√3; worst: (1, 1), red
+    assert abs(R - math.sqrt(3)) < 1e-15 and abs(gamma + math.sqrt(3)) < 1e-15
+    assert novikoff_margin(XOR_X, XOR_Y, [1e-320, 0.0], 0.0) == (math.sqrt(3), -1.0)   # u = (1, 0, 0)
+    assert novikoff_margin(XOR_X, XOR_Y, [2.0 ** -1074, 0.0], 0.0) == (math.sqrt(3), -1.0)
+    # points at 1e200: R = √2 1e200, γ = -(2e200 + 1)/√3 for the plane x1 + x2 + 1 = 0
+    R, gamma = novikoff_margin(1e200 * XOR_X, XOR_Y, [1.0, 1.0], 1.0)
+    np.testing.assert_allclose([R, gamma], [math.sqrt(2) * 1e200, -2e200 / math.sqrt(3)], rtol=1e-15)
+    R, gamma = novikoff_margin(1e-200 * XOR_X, XOR_Y, [1.0, 1.0], 1.0)
+    assert R == 1.0 and gamma == -1 / math.sqrt(3) - 2e-200 / math.sqrt(3)
+    with pytest.raises(ValueError, match=r"X is too large: R = max ‖\(x, 1\)‖ exceeds the float64 range"):
+        novikoff_margin(1.5e308 * XOR_X, XOR_Y, [1.0, 1.0], 1.0)
+    R, _ = novikoff_margin(1.2e308 * XOR_X[:3], XOR_Y[:3], [1.0, 1.0], 1.0)    # R = 1.2e308, just in range
+    assert R == 1.2e308
+
+
+def test_the_other_rules_pin_their_defaults():
+    X, y = data.linearly_separable(n=20, seed=3)
+    path = train_sigmoid_neuron(X, y)
+    np.testing.assert_array_equal(path, train_sigmoid_neuron(X, y, lr=0.1, epochs=100, w0=np.zeros(2), b0=0.0))
+    assert path.shape == (101, 3)
+    t = 2.0 * y - 1.0
+    run = delta_rule(X, t)
+    explicit = delta_rule(X, t, lr=0.01, epochs=100, w0=np.zeros(2), b0=0.0)
+    np.testing.assert_array_equal(run.w, explicit.w)
+    np.testing.assert_array_equal(run.b, explicit.b)
+    assert len(run.w) == 101
