@@ -142,6 +142,25 @@ def bench(sizes, n, repeats, budget):
     return {k: statistics.median(v) for k, v in samples.items()}
 
 
+def tanh_report(repeats):
+    """numpy's SIMD report, the tanh bplib uses here, and tanh on a 256×128 array: bplib, np.tanh, torch.tanh."""
+    from bplib.activation_functions import _NUMPY_SIMD_TANH, _tanh
+    simd = np.show_config(mode="dicts")["SIMD Extensions"]
+    z = np.random.default_rng(0).standard_normal((256, 128))
+    tasks = {"bplib": lambda: _tanh(z), "np.tanh": lambda: np.tanh(z)}
+    if torch is not None:
+        zt = torch.from_numpy(z)
+        tasks["torch.tanh"] = lambda: torch.tanh(zt)
+    samples = {k: [] for k in tasks}
+    for _ in range(repeats):
+        for k, f in tasks.items():
+            samples[k].append(per_call(f, 20))
+    times = ", ".join(f"{k} {fmt_time(statistics.median(v)).strip()}" for k, v in samples.items())
+    path = "np.tanh (numpy has SIMD tanh here)" if _NUMPY_SIMD_TANH else "the expm1 form (numpy's tanh is scalar here)"
+    return (f"numpy SIMD: baseline {' '.join(simd.get('baseline', []))}; found {' '.join(simd.get('found', []))}\n"
+            f"bplib's tanh: {path}; tanh of 256×128: {times}")
+
+
 def fmt_time(t):
     return f"{t * 1e6:9.1f} us" if t < 1e-3 else f"{t * 1e3:9.2f} ms"
 
@@ -167,6 +186,7 @@ def main(argv=None):
         print(f"torch {torch.__version__}, {torch.get_num_threads()} thread(s) (set equal to numpy's BLAS threads)")
     else:
         print("torch is not installed: only bplib's own figures (pip install torch==2.13.0 for the comparison)")
+    print(tanh_report(repeats))
     print(f"median of {repeats} interleaved repeats; step = loss_and_gradients (tanh hidden, sigmoid out, mse)\n")
 
     header = (f"{'net':<16}{'N':>5}  {'bplib step':>12}  {'torch step':>12}  {'bplib/torch':>11}  "

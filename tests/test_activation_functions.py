@@ -254,3 +254,50 @@ def test_softmax_backward_checks_each_argument(which, error, match):
     args[which] = [[np.nan, 0.0]] if which < 2 else [["a", "b"]]
     with pytest.raises(error, match=match):
         A.softmax_backward(*args)
+
+
+# ------------------------------------------------------------------ tanh: np.tanh or the expm1 form, by CPU
+
+def test_tanh_from_expm1_is_within_3_ulp_everywhere():
+    from bplib.activation_functions import _tanh_from_expm1
+    rng = np.random.default_rng(0)
+    z = np.concatenate([rng.standard_normal(20000) * 3, 10.0 ** rng.uniform(-300, 1.5, 20000),
+                        [0.0, 5e-324, 1e-8, 0.5, 19.0, 19.5, 20.0, 700.0, 1e308]])
+    z = np.concatenate([z, -z])
+    exact = np.tanh(z.astype(np.longdouble))
+    t = _tanh_from_expm1(z)
+    assert np.all(np.abs(t - exact) <= 3 * np.spacing(np.abs(t)).astype(np.longdouble))
+    assert np.all(np.abs(t) <= 1) and np.array_equal(np.signbit(t), np.signbit(z))   # odd, -0.0 included
+    np.testing.assert_array_equal(_tanh_from_expm1([np.inf, -np.inf, 20.0]), [1.0, -1.0, 1.0])
+
+
+@pytest.mark.parametrize("simd, expected", [
+    ({"baseline": ["X86_V2"], "found": ["X86_V3", "X86_V4", "AVX512_ICL"], "not found": ["AVX512_SPR"]}, True),
+    ({"baseline": ["X86_V2"], "found": ["X86_V3"], "not found": ["X86_V4"]}, True),          # AVX2 + FMA3
+    ({"baseline": ["X86_V2"], "not found": ["X86_V3", "X86_V4", "AVX512_ICL", "AVX512_SPR"]}, False),
+    ({"baseline": ["SSE", "SSE2", "SSE3"], "found": ["SSSE3", "SSE41", "POPCNT", "SSE42", "AVX", "F16C"]}, False),
+    ({"baseline": ["SSE", "SSE2", "SSE3"], "found": ["AVX", "F16C", "FMA3", "AVX2"]}, True),  # numpy < 2.4 names
+    ({"baseline": ["NEON", "NEON_FP16", "NEON_VFPV4", "ASIMD"], "found": ["ASIMDHP"]}, True),  # ARM64
+    ({}, False),
+])
+def test_numpy_simd_tanh_reads_numpys_simd_report(simd, expected):
+    from bplib.activation_functions import _numpy_simd_tanh
+    assert _numpy_simd_tanh(simd) is expected
+
+
+@pytest.mark.parametrize("simd", [True, False])
+def test_tanh_takes_the_path_for_the_cpu_and_both_agree(monkeypatch, simd):
+    import bplib.activation_functions as af
+    from bplib import MLP
+    z = np.random.default_rng(1).standard_normal((50, 7)) * 4
+    X = np.random.default_rng(2).standard_normal((20, 3))
+    Y = np.random.default_rng(3).uniform(size=(20, 2))
+    net = MLP([3, 8, 2], ["tanh", "sigmoid"], "mse", seed=4)
+    before = net.loss_and_gradients(X, Y)
+    monkeypatch.setattr(af, "_NUMPY_SIMD_TANH", simd)
+    np.testing.assert_array_equal(af.tanh(z), np.tanh(z) if simd else af._tanh_from_expm1(z))
+    np.testing.assert_allclose(af.tanh(z), np.tanh(z), rtol=5e-16, atol=0)
+    after = net.loss_and_gradients(X, Y)                       # the net's tanh layer follows the switch too
+    assert after[0] == pytest.approx(before[0], rel=1e-14)
+    for a, b in zip(after[1] + after[2], before[1] + before[2]):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-16)
