@@ -28,7 +28,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import as_finite_array, int_at_least, nonnegative_number, positive_number, sequence
+from ._checks import as_finite_array, flag, int_at_least, nonnegative_number, positive_number, sequence
 from .activation_functions import Activation
 from .mlp import backward, forward
 
@@ -268,9 +268,21 @@ def objective(net, X, Y, weight_decay=0.0, decay_biases=False, g=None):
     ``value`` is :math:`\mathcal L(X, Y) + \tfrac12\lambda_{\mathrm{wd}}(\sum_\ell\lVert W^\ell\rVert^2` [+ the biases'
     if ``decay_biases``]); the gradients are backprop's plus :math:`\lambda_{\mathrm{wd}} W^\ell` (and
     :math:`\lambda_{\mathrm{wd}} b^\ell`). ``g`` replaces the net's activation list (e.g. with :func:`dropout` wrapped
-    hidden layers); ``X`` (N, D) and ``Y`` (N, K) are used as given (check them with ``net.check_data``).
+    hidden layers); ``X`` (N, D) and ``Y`` (N, K) are checked as ``net.check_data`` checks them.
     """
-    weight_decay = _decay_rate(weight_decay)
+    from .mlp import MLP
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be a bplib.MLP, got {type(net).__name__}")
+    X, Y = net.check_data(X, Y)
+    if g is not None:
+        g = sequence(g, "g", "Activation objects, one per layer")
+        if len(g) != len(net.g) or not all(isinstance(g_l, Activation) for g_l in g):
+            raise TypeError(f"g must be a list of {len(net.g)} Activation objects (one per layer), got {g!r:.120}")
+    return _objective(net, X, Y, _decay_rate(weight_decay), flag(decay_biases, "decay_biases"), g)
+
+
+def _objective(net, X, Y, weight_decay, decay_biases, g):
+    # objective without the checks: train calls it on every minibatch, after checking everything once
     g = net.g if g is None else g
     zs, activations = forward(X, net.weights, net.biases, g)
     value, _, nabla_w, nabla_b = backward(zs, activations, net.weights, g, net.loss_fn, Y)

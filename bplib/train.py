@@ -22,7 +22,7 @@ import numpy as np
 
 from ._checks import as_finite_array, flag, int_at_least, momentum_coefficient, positive_number, seed_value
 from .optim import Optimizer, _heavy_ball_step
-from .regularization import (_clip, _global_norm, drop_probability, dropout as _dropout, l2_penalty, objective)
+from .regularization import _clip, _decay_rate, _global_norm, _objective, drop_probability, dropout as _dropout
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
@@ -139,7 +139,6 @@ def _regularization(net, weight_decay, decay_biases, dropout, seed):
         ps = [p] * hidden
     drop_rng = np.random.default_rng([seed, 1])
     g_train = [_dropout(g_l, p, drop_rng) if p > 0 else g_l for g_l, p in zip(net.g, ps)] + net.g[hidden:]
-    l2_penalty([], weight_decay)                           # checks weight_decay >= 0
     decay = [True] * len(net.weights) + [decay_biases] * len(net.biases)
     return g_train, decay
 
@@ -208,6 +207,7 @@ def train(net, X, Y, lr=None, epochs=None, batch_size=None, momentum=0.0, seed=0
     progress, decay_biases = flag(progress, "progress"), flag(decay_biases, "decay_biases")
     if clip_norm is not None:
         clip_norm = positive_number(clip_norm, "clip_norm")
+    weight_decay = _decay_rate(weight_decay)
     g_train, decay = _regularization(net, weight_decay, decay_biases, dropout, seed)
     if Y is None:
         raise TypeError(f"train needs the targets Y, an array of shape (N, {net.sizes[-1]}), got None")
@@ -258,7 +258,7 @@ def train(net, X, Y, lr=None, epochs=None, batch_size=None, momentum=0.0, seed=0
         for start in range(0, n, batch_size):
             idx = order[start:start + batch_size]
             with np.errstate(over="ignore", invalid="ignore"):   # an overflow is caught by record(): divergence
-                value, nabla_w, nabla_b = objective(net, X[idx], Y[idx], weight_decay, decay_biases, g_train)
+                value, nabla_w, nabla_b = _objective(net, X[idx], Y[idx], weight_decay, decay_biases, g_train)
                 grads = nabla_w + nabla_b
                 norm = _global_norm(grads)
                 if clip_norm is not None:

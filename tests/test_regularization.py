@@ -319,3 +319,21 @@ def test_objective_spares_the_biases_by_default():
     assert value == pytest.approx(r.loss + 0.15 * sum(np.sum(W ** 2) for W in net.weights), rel=1e-14)
     for g, g0 in zip(nabla_b, r.nabla_b):
         np.testing.assert_array_equal(g, g0)
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda net, X, Y: objective("net", X, Y), TypeError, r"net must be a bplib.MLP, got str"),
+    (lambda net, X, Y: objective(net, X[:, :1], Y), ValueError, r"X must have shape \(N, 2\)"),
+    (lambda net, X, Y: objective(net, np.where(X > 0, np.nan, X), Y), ValueError, r"X contains NaN or inf"),
+    (lambda net, X, Y: objective(net, X, Y[:3]), ValueError, r"Y must have shape"),
+    (lambda net, X, Y: objective(net, X, Y, weight_decay=-1.0), ValueError, r"weight_decay"),
+    (lambda net, X, Y: objective(net, X, Y, weight_decay=0.1, decay_biases="no"), TypeError,
+     r"decay_biases must be True or False, got 'no'"),
+    (lambda net, X, Y: objective(net, X, Y, g=["tanh", "sigmoid"]), TypeError, r"g must be a list of 3 Activation"),
+    (lambda net, X, Y: objective(net, X, Y, g=net.g[:2]), TypeError, r"g must be a list of 3 Activation"),
+    (lambda net, X, Y: objective(net, X, Y, g={*net.g}), TypeError, r"g must be a list or tuple of Activation"),
+])
+def test_objective_checks_its_inputs(call, error, match):
+    net, X, Y = task("tanh")
+    with pytest.raises(error, match=match):
+        call(net, X, Y)
