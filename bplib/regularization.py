@@ -123,7 +123,6 @@ def _check_rng(rng):
     if not isinstance(rng, (np.random.Generator, np.random.RandomState)):
         raise TypeError(f"rng must be a numpy random Generator such as np.random.default_rng(0), "
                         f"got {type(rng).__name__} {rng!r}")
-    return rng
 
 
 def _mask(shape, p, rng):
