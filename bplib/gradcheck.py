@@ -80,7 +80,7 @@ def _scalar(value, at):
         raise TypeError(f"f(x) must return one real number, got {type(value).__name__} "
                         f"{getattr(value, 'shape', value)!r}")
     try:
-        value = float(value)
+        value = float(value.item() if isinstance(value, np.ndarray) else value)   # 0-d, (1,) or (1, 1)
     except OverflowError as e:                 # an int or Fraction beyond the float range
         raise ValueError(f"f(x) returned a number beyond the float64 range at x = {at}; a gradient check needs "
                          f"finite values of f near x") from e

@@ -207,3 +207,20 @@ def test_the_default_step_is_1e_minus_5():
     # 4e-10); rounding adds about ε/h ≈ 2e-11 either way
     error = numerical_gradient(lambda x: x[0] ** 3, np.array([1.0]))[0] - 3.0
     assert error == pytest.approx(1e-10, rel=0.25)
+
+
+@pytest.mark.parametrize("wrap", [lambda v: np.array([v]), lambda v: np.array(v), lambda v: np.array([[v]])])
+def test_f_may_return_a_one_element_array(wrap):
+    got = numerical_gradient(lambda p: wrap(3 * p[0] + 5 * p[1]), np.array([1.0, 2.0]))
+    np.testing.assert_allclose(got, [3.0, 5.0], rtol=1e-9)
+
+
+def test_f_may_return_a_one_element_int_array():
+    got = numerical_gradient(lambda p: np.array([7]), np.array([1.0, 2.0]))
+    np.testing.assert_array_equal(got, [0.0, 0.0])
+
+
+@pytest.mark.parametrize("value", [np.array([1 + 2j]), np.array([True]), np.array(["1.0"])])
+def test_f_returning_a_one_element_array_of_non_reals_is_refused(value):
+    with pytest.raises(TypeError, match=r"f\(x\) must return one real number"):
+        numerical_gradient(lambda p: value, np.array([1.0]))

@@ -596,3 +596,16 @@ def test_momentum_rate_at_the_edges():
     np.testing.assert_allclose(momentum_rate([1.0, 1e100], 0.0, [1.0, 1e100]), [0.0, 1e200], rtol=1e-12)
     np.testing.assert_allclose(momentum_rate([0.1, 1e100], 0.5, [1.0, 1e100]), [math.sqrt(0.5), 1e200], rtol=1e-12)
     assert momentum_rate(np.array([]), 0.5, 1.0).shape == (0,)
+
+
+def test_cosine_decay_over_one_epoch():
+    assert [CosineDecay(0.1, 1)(e) for e in range(3)] == [0.1, 0.0, 0.0]
+
+
+@pytest.mark.parametrize("lr, momentum, curvature, expected", [
+    (1e100, 0.5, 1e100, 1e200),            # b = 1.5 - 1e200: b² overflows; the roots are about b and c0/b
+    (1e160, 0.0, 1e140, 1e300),
+])
+def test_momentum_rate_where_b_squared_overflows(lr, momentum, curvature, expected):
+    from bplib.optim import momentum_rate
+    assert momentum_rate(lr, momentum, curvature) == pytest.approx(expected, rel=1e-12)
