@@ -36,16 +36,55 @@ PYTEST = [sys.executable, "-m", "pytest", "tests", "-m", "not browser", "-x", "-
           "--ignore=tests/test_benchmark.py", "--ignore=tests/test_site.py", "--ignore=tests/test_jupyterlab.py"]
 TIMEOUT = 300
 
-# (module, line, description) of mutants shown to be equivalent: no input can tell them from the original.
-# Each entry says why. Fill in from a run's survivors after checking them by hand.
+# (module, line, description) of mutants shown to be equivalent: no input can tell them from the original (or only a
+# random draw that equals a threshold exactly, probability about 2⁻⁵³). Each entry says why; fill in from a run's
+# survivors after checking them by hand.
 EQUIVALENT = {
-    ("mlp", 215, "constant False -> True"):
+    ("activation_functions", 34, "col 20-26: GtE -> Gt"):
+        "sigmoid's branch test z >= 0 vs z > 0: at z = 0 both branches give exactly 1/(1+1) = 0.5",
+    ("mlp", 258, "col 45-50: constant False -> True"):
         "MLP.loss asking backprop for gradients too: the same loss, only slower",
-    ("mlp", 224, "Add -> Sub"):
+    ("mlp", 268, "col 38-97: Add -> Sub"):
         "the overflow screen r.loss + Σ sums vs r.loss - Σ sums: either is non-finite exactly when an entry is "
         "(or a sum of huge entries overflows, which the detailed check then clears)",
-    ("activation_functions", 25, "GtE -> Gt"):
-        "sigmoid's branch test z >= 0 vs z > 0: at z = 0 both branches give exactly 1/(1+1) = 0.5",
+    ("train", 141, "col 45-50: Gt -> GtE"):
+        "wrapping a layer in dropout with p = 0 as well: its mask is all ones (1/(1-0)), so every number is the same; "
+        "the mask draws come from a generator of their own, so the shuffling is unchanged",
+    ("train", 324, "col 18-21: constant Ellipsis -> None"):
+        "EarlyStopping restoring p[None] = best instead of p[...] = best: a view with a new leading axis of length "
+        "1 holds the same entries, so the same numbers are written",
+    ("gradcheck", 190, "col 18-21: constant Ellipsis -> None"): "param[None] = values writes what param[...] = values "
+                                                                "does (a view with a new axis of length 1)",
+    ("gradcheck", 195, "col 18-21: constant Ellipsis -> None"): "param[None] = start writes what param[...] = start "
+                                                                "does",
+    ("optim", 498, "col 19-38: Add -> Sub"):
+        "b² - 4c0 + 0j vs b² - 4c0 - 0j: both only make the square root complex (the sign of a zero imaginary part "
+        "flips the root's sign, and the rate is the larger |root| of b ± √, the same for ±√)",
+    ("regularization", 129, "col 12-34: GtE -> Gt"):
+        "dropout's mask rng.random() >= p vs > p: they differ only when a draw equals p exactly (probability 2⁻⁵³ "
+        "per unit)",
+    ("regularization", 209, "col 7-44: LtE -> Lt"):
+        "a sum of squares exactly at the threshold takes the scaled path: scaling by a power of two is exact, so "
+        "both paths give the same bits",
+    ("regularization", 217, "col 7-22: Gt -> GtE"):
+        "clipping when the norm equals max_norm: the factor max_norm / norm is exactly 1",
+    ("perceptron", 137, "col 25-35: Mult -> Div"): "lr * error vs lr / error: error is +1 or -1 here",
+    ("perceptron", 138, "col 25-35: Mult -> Div"): "lr * error vs lr / error: error is +1 or -1 here",
+    ("data", 73, "col 10-20: Lt -> LtE"):
+        "one more batch of candidates when exactly n were kept: it only appends points after the first n, and the "
+        "point swapped in for a one-class draw is the first later one of the other class either way",
+    ("data", 75, "col 31-88: GtE -> Gt"):
+        "keeping candidates at distance >= margin/2 vs > margin/2 from the line: equal only for a point exactly at "
+        "that distance (probability 0 for uniform draws, 2⁻⁵³-ish in floating point)",
+    ("data", 86, "col 11-30: Gt -> GtE"):
+        "the class of a point exactly on the line x1 + x2 = 0.3: the band keeps such points out when margin > 0, "
+        "and for margin = 0 a uniform draw hits the line with probability about 2⁻⁵³",
+    ("data", 165, "col 12-75: Lt -> LtE"):
+        "flipping a pixel when a draw is < noise vs <= noise: they differ only when a draw equals noise exactly "
+        "(probability 2⁻⁵³ per pixel)",
+    ("forward_mode", 88, "col 30-39: Mult -> Div"):
+        "Dual's -x as x * -1 vs x / -1: x / -1 is x * (-1) ** -1 = x * -1.0, the same value and tangent (a Dual "
+        "records no graph, so there is no operation count to differ)",
 }
 
 SWAP_BIN = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.Pow: ast.Mult,
@@ -92,7 +131,9 @@ def mutants(source):
             if not apply(twin, tree2):
                 continue
             try:
-                yield node.lineno, description, ast.unparse(ast.fix_missing_locations(tree2))
+                # the column tells apart two mutants of one kind on one line (lr * error * x_n)
+                yield node.lineno, f"col {node.col_offset}-{node.end_col_offset}: {description}", \
+                    ast.unparse(ast.fix_missing_locations(tree2))
             except Exception:                               # a mutation that does not make a valid program
                 continue
 
@@ -182,6 +223,30 @@ def tests_for(module):
     return [f for f in files if (ROOT / f).exists()]
 
 
+def _kills_in(log, todo):
+    """The mutants of ``todo`` that the run output ``log`` shows killed, as (module, line, description, True).
+
+    A log line names a mutant by module, line and description (with its columns; logs from before columns were
+    printed match only where the line has one mutant of that kind). Survivors are not taken: they run again.
+    """
+    import re
+    by_key, plain = {}, {}
+    for m, line, desc, _ in todo:
+        by_key[(m, line, desc)] = desc
+        plain.setdefault((m, line, desc.split(": ", 1)[1]), []).append(desc)
+    kills = {}
+    for text in Path(log).read_text().splitlines():
+        hit = re.match(r"killed   (\w+)\.py:(\d+): (.*)$", text)
+        if not hit:
+            continue
+        m, line, desc = hit[1], int(hit[2]), hit[3]
+        if (m, line, desc) in by_key:
+            kills[(m, line, desc)] = True
+        elif len(plain.get((m, line, desc), [])) == 1:
+            kills[(m, line, plain[(m, line, desc)][0])] = True
+    return [(m, line, desc, True) for m, line, desc in kills]
+
+
 def _preload():
     # Imported once in this process and inherited by every forked child, so a mutant pays for test collection
     # and the tests, not for starting Python and importing numpy, pytest (and torch, where installed).
@@ -249,8 +314,10 @@ def main(argv=None):
     parser.add_argument("--sample", type=int, default=None, metavar="N",
                         help="run a seeded random sample of N mutants (the score is then an estimate)")
     parser.add_argument("--seed", type=int, default=0, help="seed of --sample")
-    parser.add_argument("--resume", metavar="LOG", help="skip the mutants an earlier run's output LOG shows killed "
-                        "(and count them as killed); its survivors run again")
+    parser.add_argument("--resume", metavar="LOG", action="append",
+                        help="skip the mutants an earlier run's output LOG shows killed (and count them as killed); "
+                             "its survivors run again. Only valid while the module's source is the one LOG ran on. "
+                             "May be given more than once")
     args = parser.parse_args(argv)
     modules = [m for m in (args.modules or MODULES) if (ROOT / "bplib" / f"{m}.py").exists()]
     todo = [(m, line, desc, src) for m in modules
@@ -261,18 +328,12 @@ def main(argv=None):
         todo = sorted(random.Random(args.seed).sample(todo, args.sample), key=lambda t: (modules.index(t[0]), t[1]))
         print(f"a seeded random sample of {len(todo)} of them (seed {args.seed})", flush=True)
     earlier = []
-    if args.resume:
-        import re
-        for line in Path(args.resume).read_text().splitlines():
-            hit = re.match(r"(killed  |SURVIVED) (\w+)\.py:(\d+): (.*)$", line)
-            if hit:
-                earlier.append((hit[2], int(hit[3]), hit[4], hit[1] == "killed  "))
-        current = {(m, line, desc) for m, line, desc, _ in todo}
-        # only kills of mutants that still exist (same module, line and change) count; survivors are run again
-        earlier = [e for e in earlier if e[:3] in current and e[3]]
+    for log in args.resume or []:
+        earlier += _kills_in(log, todo)
+    if earlier:
         done = {(m, line, desc) for m, line, desc, _ in earlier}
         todo = [t for t in todo if (t[0], t[1], t[2]) not in done]
-        print(f"resuming: {len(earlier)} results from {args.resume}, {len(todo)} mutants to run", flush=True)
+        print(f"resuming: {len(earlier)} kills from {', '.join(args.resume)}, {len(todo)} mutants to run", flush=True)
     if args.list:
         for m, line, desc, _ in todo:
             print(f"  {m}.py:{line}: {desc}")
