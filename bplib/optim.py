@@ -484,9 +484,9 @@ def momentum_rate(lr, momentum, curvature, nesterov=False):
         b, c0 = ((1 + momentum) * c, momentum * c) if nesterov else (1 + momentum - lr * curvature, momentum)
         rate = _largest_root(b, c0)
         overflow = ~np.isfinite(rate)
-        if np.any(overflow):       # b * b overflowed: the roots are |b| times those of ρ² - (b/|b|) ρ + c0/b²
-            s = np.abs(b)
-            rate = np.where(overflow, s * _largest_root(b / s, c0 / s / s), rate)
+        if np.any(overflow):       # b * b overflowed, |b| > 1.3e154: the roots are b - c0/b and c0/b with |c0/b| < 1,
+            # so the larger |root| is |b| to the last bit (c0/b² < 1e-308 is far below b's rounding)
+            rate = np.where(overflow, np.abs(b), rate)
     if not np.all(np.isfinite(rate)):
         raise ValueError("the rate overflows: lr * curvature is too large (the rate is about |lr * curvature|, "
                          "beyond the float64 range, about 1.8e308)")
