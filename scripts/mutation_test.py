@@ -151,7 +151,8 @@ def mutations_of(node):
         for i, op in enumerate(node.ops):
             if type(op) in SWAP_CMP:
                 new = SWAP_CMP[type(op)]
-                out.append((f"{type(op).__name__} -> {new.__name__}",
+                which = f" (comparison {i + 1} of {len(node.ops)})" if len(node.ops) > 1 else ""
+                out.append((f"{type(op).__name__} -> {new.__name__}{which}",
                             lambda n, t, i=i, new=new: n.ops.__setitem__(i, new()) or True))
     if isinstance(node, ast.BoolOp):
         new = SWAP_BOOL[type(node.op)]
