@@ -79,6 +79,13 @@ class Backprop:
     nabla_b: list
 
 
+def _sums_finite(arrays):
+    # One cheap screen instead of a test per entry: the sum of every entry is finite only if every entry is.
+    # (Huge finite entries whose sum overflows send the caller to its detailed check, which then finds nothing.)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.isfinite(sum(float(a.sum()) for a in arrays)))
+
+
 class MLP:
     r"""A multilayer perceptron trained by backpropagation.
 
@@ -202,9 +209,7 @@ class MLP:
                                      f"copy ({name}[{l}] = {name}[{l}].copy())")
         if not in_use:
             return
-        with np.errstate(over="ignore", invalid="ignore"):   # one sum is finite only if every entry is
-            finite = np.isfinite(sum(float(p.sum()) for p in self.weights + self.biases))
-        if not finite:
+        if not _sums_finite(self.weights + self.biases):
             for name, params in (("weights", self.weights), ("biases", self.biases)):
                 for l, p in enumerate(params):
                     if not np.all(np.isfinite(p)):
@@ -246,7 +251,8 @@ class MLP:
         X = self.check_data(X)
         with np.errstate(over="ignore", invalid="ignore"):
             zs, activations = forward(X, self.weights, self.biases, self.g)
-        self._check_finite(zs, activations, X)
+        if not _sums_finite(zs + [activations[-1]]):           # only then look layer by layer
+            self._check_finite(zs, activations, X)
         return zs, activations
 
     def forward(self, X):
@@ -264,9 +270,7 @@ class MLP:
         X, Y = self.check_data(X, Y)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             r = self._backprop(X, Y) if gradients else Backprop(self._loss(X, Y), [], [], [], [], [])
-        with np.errstate(over="ignore", invalid="ignore"):   # one sum is finite only if every entry is
-            suspect = not np.isfinite(r.loss + sum(float(d.sum()) for d in r.nabla_w + r.nabla_b))
-        if suspect:
+        if not _sums_finite(r.nabla_w + r.nabla_b + [np.float64(r.loss)]):
             with np.errstate(over="ignore", invalid="ignore"):
                 self._check_finite(*forward(X, self.weights, self.biases, self.g), X)
             where = [f"∂ℒ/∂{kind}^{l + 1}" for kind, grads in (("W", r.nabla_w), ("b", r.nabla_b))
@@ -281,8 +285,10 @@ class MLP:
     def _check_finite(self, zs, activations, X):
         # Called after a forward pass: name the first layer whose z or a is not finite, instead of a NaN later.
         for l, (z, a) in enumerate(zip(zs, activations[1:]), start=1):
-            if not (np.all(np.isfinite(z)) and np.all(np.isfinite(a))):
-                raise ValueError(f"overflow in layer {l}: z^{l} = a^{l - 1} W^{l} + b^{l} is not finite (largest |X| = "
+            z_finite = np.all(np.isfinite(z))
+            if not (z_finite and np.all(np.isfinite(a))):
+                what = f"a^{l} = g(z^{l})" if z_finite else f"z^{l} = a^{l - 1} W^{l} + b^{l}"
+                raise ValueError(f"overflow in layer {l}: {what} is not finite (largest |X| = "
                                  f"{np.abs(X).max():.3g}, largest |W^{l}| = {np.abs(self.weights[l - 1]).max():.3g}); "
                                  f"scale the inputs down or the weights")
 

@@ -42,11 +42,8 @@ TIMEOUT = 300
 EQUIVALENT = {
     ("activation_functions", 34, "col 20-26: GtE -> Gt"):
         "sigmoid's branch test z >= 0 vs z > 0: at z = 0 both branches give exactly 1/(1+1) = 0.5",
-    ("mlp", 258, "col 45-50: constant False -> True"):
+    ("mlp", 264, "col 45-50: constant False -> True"):
         "MLP.loss asking backprop for gradients too: the same loss, only slower",
-    ("mlp", 268, "col 38-97: Add -> Sub"):
-        "the overflow screen r.loss + Σ sums vs r.loss - Σ sums: either is non-finite exactly when an entry is "
-        "(or a sum of huge entries overflows, which the detailed check then clears)",
     ("train", 141, "col 45-50: Gt -> GtE"):
         "wrapping a layer in dropout with p = 0 as well: its mask is all ones (1/(1-0)), so every number is the same; "
         "the mask draws come from a generator of their own, so the shuffling is unchanged",

@@ -650,3 +650,22 @@ def test_softmax_cross_entropy_net_at_logits_1e308():
     np.testing.assert_array_equal(gw[0], [[0.0, 0.0]])
     with pytest.raises(ValueError, match=r"overflow in the loss"):   # y on the -inf logit: ℒ ≈ 2e308 overflows
         net.loss([[1.0]], [[0.0, 1.0]])
+
+
+def test_an_output_activation_that_overflows_is_named():
+    # a custom g = exp at the output: z² = 800 is finite, a² = e^800 is not
+    from bplib.activation_functions import Activation
+    exp = Activation("exp", np.exp, lambda z, a, grad_a: a * grad_a, np.exp)
+    net = MLP([1, 2, 1], ["tanh", exp], "mse")
+    net.weights[0][...], net.biases[0][...], net.weights[1][...] = 10.0, 0.0, 400.0
+    with pytest.raises(ValueError, match=r"overflow in layer 2: a\^2 = g\(z\^2\) is not finite"):
+        net.forward_all([[5.0]])
+
+
+@pytest.mark.parametrize("arrays, finite", [
+    ([np.ones((2, 3)), np.zeros(4)], True), ([np.array([1e308]), np.array([1e308])], False),   # the sum overflows
+    ([np.ones(2), np.array([np.inf])], False), ([np.array([np.nan])], False), ([np.float64(2.0)], True),
+])
+def test_the_overflow_screen_is_one_sum(arrays, finite):
+    from bplib.mlp import _sums_finite
+    assert _sums_finite(arrays) is finite
