@@ -26,7 +26,7 @@ import numpy as np
 from ._checks import as_finite_array, int_at_least, positive_number, real_number
 from .activation_functions import sigmoid
 from .descent import gradient_descent
-from .train import DivergenceWarning
+from .train import DivergenceWarning, _stacklevel_outside_bplib
 
 
 def step(z):
@@ -111,8 +111,8 @@ class PerceptronRun:
 
 def _diverged(epoch, overflow, lr, kept):
     # bplib.train's warning, pointing at the caller's line
-    warnings.warn(f"diverged at epoch {epoch}: {overflow}; lower the learning rate (lr = {lr:g}). Training "
-                  f"stopped; the run holds the {kept} so far.", DivergenceWarning, stacklevel=3)
+    warnings.warn(f"diverged at epoch {epoch}: {overflow}; lower the learning rate (lr = {lr:g}). Training stopped; "
+                  f"the run holds the {kept} so far.", DivergenceWarning, stacklevel=_stacklevel_outside_bplib())
     return epoch
 
 
